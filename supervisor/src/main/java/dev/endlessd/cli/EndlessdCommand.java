@@ -1,0 +1,106 @@
+package dev.endlessd.cli;
+
+import dev.endlessd.daemon.Daemon;
+import dev.endlessd.daemon.DaemonConfig;
+import dev.endlessd.daemon.StartupException;
+import dev.endlessd.daemon.SupervisorSettings;
+import dev.endlessd.runtime.CurrentUser;
+import dev.endlessd.socket.ListenSpec;
+import dev.endlessd.spawn.WorkerCommand;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code endlessd --cmd CMD --listen ADDR...}: runs the supervisor in the foreground. */
+@Command(name = "endlessd", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Zero-downtime reload supervisor. Owns the listening sockets, runs CMD with them as inherited",
+            "fds (systemd socket-activation convention: fd 3+, LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES), and on",
+            "reload starts a new worker beside the old one, waits for its READY=1 on NOTIFY_SOCKET, then sends",
+            "the old one SIGTERM. Its own pid never changes.",
+            ""},
+        footer = {
+            "",
+            "Signals: SIGHUP reloads; SIGTERM or SIGINT drain every worker and exit 0; a second SIGINT kills them.",
+            "Exit status: 0 stopped cleanly, 1 could not start or the first worker never got ready, 2 usage error."})
+public final class EndlessdCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--cmd", paramLabel = "CMD", order = 1,
+            description = "The server to run, as a /bin/sh command line, exec'd so it keeps the pid LISTEN_PID names. "
+                    + "Setup steps need their own exec: 'sh -c \"cd /srv && exec ./server\"'.")
+    private String command;
+
+    @Option(names = "--listen", paramLabel = "[NAME=]ADDR", order = 2,
+            converter = Conversions.ListenValue.class,
+            description = "A socket to listen on, repeatable, passed as fd 3, 4, ... in this order. "
+                    + "ADDR: :PORT, HOST:PORT, [IPV6]:PORT or unix:/PATH. NAME goes to LISTEN_FDNAMES. "
+                    + "Omit when a systemd .socket unit passes the sockets.")
+    private List<ListenSpec> listen = new ArrayList<>();
+
+    @Mixin
+    private InstanceOptions instance;
+
+    @Option(names = "--ready-timeout", paramLabel = "DURATION", order = 3, defaultValue = "60s",
+            converter = Conversions.DurationValue.class,
+            description = "How long a new worker may take to send READY=1 before the reload fails (default: ${DEFAULT-VALUE}).")
+    private Duration readyTimeout;
+
+    @Option(names = "--ready-after", paramLabel = "DURATION", order = 4,
+            converter = Conversions.DurationValue.class,
+            description = "Opt-in fallback for servers that cannot notify: ready once alive this long. "
+                    + "A guess, not a signal: prefer READY=1.")
+    private Duration readyAfter;
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", order = 5, defaultValue = "30s",
+            converter = Conversions.DurationValue.class,
+            description = "How long an old worker may drain after SIGTERM before SIGKILL (default: ${DEFAULT-VALUE}).")
+    private Duration drainTimeout;
+
+    @Option(names = "--backlog", paramLabel = "N", order = 6, defaultValue = "4096",
+            description = "Listen backlog: connections that wait while no worker accepts (default: ${DEFAULT-VALUE}, "
+                    + "capped by net.core.somaxconn).")
+    private int backlog;
+
+    @Override
+    public Integer call() {
+        DaemonConfig config = config();
+        LoggingSetup.configure(instance.name());
+        try {
+            return new Daemon(config, System.getenv()).run(Version.VALUE);
+        } catch (StartupException e) {
+            org.slf4j.LoggerFactory.getLogger(EndlessdCommand.class).error("cannot start: {}", e.getMessage());
+            return 1;
+        }
+    }
+
+    private DaemonConfig config() {
+        if (command == null) {
+            throw usage("missing --cmd CMD (the command that runs your server, e.g. --cmd \"java -jar app.jar\")");
+        }
+        if (backlog < 1) {
+            throw usage("backlog: " + backlog + " (expected: > 0)");
+        }
+        try {
+            SupervisorSettings settings = SupervisorSettings.of(readyTimeout, Optional.ofNullable(readyAfter), drainTimeout);
+            return new DaemonConfig(instance.name(), new WorkerCommand(command), listen, backlog, settings,
+                    instance.runtimeDirectory(Map.copyOf(System.getenv()), CurrentUser.uid()));
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+}

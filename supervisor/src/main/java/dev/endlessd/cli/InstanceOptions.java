@@ -1,0 +1,42 @@
+package dev.endlessd.cli;
+
+import dev.endlessd.runtime.RuntimeDirectory;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** Which endlessd instance: its name and where its runtime directory is. Shared by every command. */
+public final class InstanceOptions {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.@-]{1,64}");
+
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    private CommandLine.Model.CommandSpec spec;
+
+    private String name = "default";
+
+    @Option(names = "--runtime-dir", paramLabel = "DIR",
+            description = "Base directory for the private runtime directory (notify and control sockets). "
+                    + "Default: $RUNTIME_DIRECTORY, /run/endlessd as root, else $XDG_RUNTIME_DIR/endlessd or /tmp/endlessd-UID.")
+    private Path runtimeDir;
+
+    @Option(names = "--name", paramLabel = "NAME", defaultValue = "default",
+            description = "Names this service instance: keys its runtime directory and prefixes its logs (default: ${DEFAULT-VALUE}).")
+    void name(String value) {
+        if (!NAME.matcher(value).matches()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "name: \"" + value + "\" (expected: 1-64 letters, digits, '_', '.', '@' or '-')");
+        }
+        this.name = value;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The instance's runtime directory for this user and environment. */
+    public Path runtimeDirectory(Map<String, String> environment, int uid) {
+        return RuntimeDirectory.locate(runtimeDir, name, environment, uid);
+    }
+}

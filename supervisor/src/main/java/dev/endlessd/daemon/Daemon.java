@@ -1,0 +1,119 @@
+package dev.endlessd.daemon;
+
+import dev.endlessd.runtime.CurrentUser;
+import dev.endlessd.runtime.RuntimeDirectory;
+import dev.endlessd.socket.ListenException;
+import dev.endlessd.socket.Listener;
+import dev.endlessd.socket.ListenerBinder;
+import dev.endlessd.socket.SystemdSockets;
+import dev.endlessd.spawn.PosixProcessLauncher;
+import dev.endlessd.spawn.WorkerEnvironment;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running endlessd process: binds (or adopts) the listeners, prepares the runtime directory,
+ * turns signals into supervisor events on one event loop, and returns when the supervisor stopped.
+ */
+public final class Daemon {
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+    private final DaemonConfig config;
+    private final Map<String, String> environment;
+    private final long pid = ProcessHandle.current().pid();
+    private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+
+    public Daemon(DaemonConfig config, Map<String, String> environment) {
+        this.config = config;
+        this.environment = Map.copyOf(environment);
+    }
+
+    /**
+     * Runs until the service stopped.
+     *
+     * @return the process exit code: 0 after a graceful stop, 1 when the first worker never got ready
+     */
+    public int run(String version) throws StartupException {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("endlessd-loop"),
+                EpollIoHandler.newFactory());
+        try {
+            EventLoop loop = group.next();
+            List<Listener> listeners = listeners(group);
+            try {
+                RuntimeDirectory runtimeDirectory = prepareRuntimeDirectory();
+                log.info("endlessd {} pid={} listening on {}; runtime directory {}; command: {}", version, pid,
+                        describe(listeners), runtimeDirectory.path(), config.command());
+                Supervisor supervisor = new Supervisor(config.settings(),
+                        new ProcessWorkerStarter(config.serviceName(), config.command(), listeners,
+                                new WorkerEnvironment(environment), runtimeDirectory, loop, new PosixProcessLauncher()),
+                        new EventLoopTimers(loop), Clock.systemUTC(), exitCode::complete);
+                installSignalHandlers(loop, supervisor);
+                loop.execute(supervisor::start);
+                return exitCode.join();
+            } finally {
+                listeners.forEach(Listener::close);
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private List<Listener> listeners(EventLoopGroup group) throws StartupException {
+        try {
+            List<Listener> adopted = SystemdSockets.adopt(environment, pid);
+            if (!adopted.isEmpty() && !config.listen().isEmpty()) {
+                adopted.forEach(Listener::close);
+                throw new StartupException("both --listen and systemd sockets (LISTEN_FDS) were given: "
+                        + "drop --listen when a .socket unit provides the sockets", null);
+            }
+            if (!adopted.isEmpty()) {
+                return adopted;
+            }
+            if (config.listen().isEmpty()) {
+                throw new StartupException("nothing to listen on: give --listen ADDR "
+                        + "(or start endlessd from a systemd .socket unit)", null);
+            }
+            return new ListenerBinder(group, config.backlog()).bindAll(config.listen());
+        } catch (ListenException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    private RuntimeDirectory prepareRuntimeDirectory() throws StartupException {
+        try {
+            return RuntimeDirectory.prepare(config.runtimeDirectory(), CurrentUser.uid());
+        } catch (IOException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    private void installSignalHandlers(EventLoop loop, Supervisor supervisor) {
+        if (!SignalHandlers.install("HUP", () -> loop.execute(() -> supervisor.reload("SIGHUP", outcome -> { })))) {
+            log.warn("SIGHUP was ignored when endlessd started (nohup?): reload with `endlessd reload` instead");
+        }
+        SignalHandlers.install("TERM", () -> loop.execute(() -> supervisor.stop("SIGTERM")));
+        SignalHandlers.install("INT", () -> loop.execute(() -> {
+            if (supervisor.phase() == Supervisor.Phase.STOPPING) {
+                supervisor.kill("second SIGINT");
+            } else {
+                supervisor.stop("SIGINT; a second one kills the workers at once");
+            }
+        }));
+    }
+
+    private static String describe(List<Listener> listeners) {
+        return listeners.stream().map(Listener::toString).collect(Collectors.joining(", "));
+    }
+}

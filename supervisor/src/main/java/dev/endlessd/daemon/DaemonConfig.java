@@ -1,0 +1,19 @@
+package dev.endlessd.daemon;
+
+import dev.endlessd.socket.ListenSpec;
+import dev.endlessd.spawn.WorkerCommand;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything the daemon needs, parsed and validated at the command line.
+ *
+ * @param runtimeDirectory the instance's private directory (see {@code RuntimeDirectory.locate})
+ * @param listen           empty when the sockets come from systemd socket activation
+ */
+public record DaemonConfig(String serviceName, WorkerCommand command, List<ListenSpec> listen, int backlog,
+                           SupervisorSettings settings, Path runtimeDirectory) {
+    public DaemonConfig {
+        listen = List.copyOf(listen);
+    }
+}

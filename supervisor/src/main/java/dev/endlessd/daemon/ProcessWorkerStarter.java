@@ -1,0 +1,81 @@
+package dev.endlessd.daemon;
+
+import dev.endlessd.notify.NotifySocket;
+import dev.endlessd.runtime.RuntimeDirectory;
+import dev.endlessd.socket.Listener;
+import dev.endlessd.spawn.ProcessLauncher;
+import dev.endlessd.spawn.SpawnException;
+import dev.endlessd.spawn.SpawnRequest;
+import dev.endlessd.spawn.WorkerCommand;
+import dev.endlessd.spawn.WorkerEnvironment;
+import io.netty.channel.EventLoop;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Starts real worker processes: binds the worker's own notify socket, builds its environment and
+ * fd layout, spawns it, and turns its notify datagrams and its exit into supervisor events on the
+ * event loop. Confined to the event loop.
+ */
+final class ProcessWorkerStarter implements WorkerStarter {
+    private final String serviceName;
+    private final WorkerCommand command;
+    private final List<Listener> listeners;
+    private final WorkerEnvironment environment;
+    private final RuntimeDirectory runtimeDirectory;
+    private final EventLoop loop;
+    private final ProcessLauncher launcher;
+    private final Map<Worker, NotifySocket> notifySockets = new HashMap<>();
+
+    ProcessWorkerStarter(String serviceName, WorkerCommand command, List<Listener> listeners,
+                         WorkerEnvironment environment, RuntimeDirectory runtimeDirectory, EventLoop loop,
+                         ProcessLauncher launcher) {
+        this.serviceName = serviceName;
+        this.command = command;
+        this.listeners = List.copyOf(listeners);
+        this.environment = environment;
+        this.runtimeDirectory = runtimeDirectory;
+        this.loop = loop;
+        this.launcher = launcher;
+    }
+
+    @Override
+    public int start(Worker worker, WorkerEvents events) throws IOException {
+        NotifySocket notify = NotifySocket.open(runtimeDirectory.notifySocket(worker.generation()), loop,
+                message -> events.notified(worker, message));
+        try {
+            SpawnRequest request = new SpawnRequest(command.argv(),
+                    environment.forWorker(serviceName, worker.generation(),
+                            listeners.stream().map(Listener::name).toList(), notify.path()),
+                    listeners.stream().map(Listener::fd).toList());
+            int pid = launcher.spawn(request, status -> {
+                try {
+                    loop.execute(() -> events.exited(worker, status));
+                } catch (RejectedExecutionException stopped) {
+                    // the daemon is already gone; nobody is left to tell
+                }
+            });
+            notifySockets.put(worker, notify);
+            return pid;
+        } catch (SpawnException | RuntimeException e) {
+            notify.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean signal(Worker worker, int signal, boolean wholeGroup) {
+        return launcher.signal(worker.pid(), signal, wholeGroup);
+    }
+
+    @Override
+    public void release(Worker worker) {
+        NotifySocket notify = notifySockets.remove(worker);
+        if (notify != null) {
+            notify.close();
+        }
+    }
+}

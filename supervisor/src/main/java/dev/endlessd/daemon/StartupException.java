@@ -1,0 +1,10 @@
+package dev.endlessd.daemon;
+
+/** The daemon cannot start; the message says what to change. Nothing was left running. */
+public final class StartupException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public StartupException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,11 @@
+package dev.endlessd.daemon;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The supervisor's state at one instant, taken on its thread and safe to hand to any other. */
+public record SupervisorSnapshot(String phase, List<WorkerSnapshot> workers, Optional<ReloadRecord> lastReload) {
+    public SupervisorSnapshot {
+        workers = List.copyOf(workers);
+    }
+}

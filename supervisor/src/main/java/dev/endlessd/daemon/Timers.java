@@ -1,0 +1,17 @@
+package dev.endlessd.daemon;
+
+import java.time.Duration;
+
+/** Time for the supervisor: a monotonic clock and one-shot timers that fire on the supervisor's thread. */
+public interface Timers {
+
+    /** A scheduled task that may still be cancelled. */
+    interface Timer {
+        void cancel();
+    }
+
+    /** Monotonic nanoseconds. */
+    long nanoTime();
+
+    Timer schedule(Duration delay, Runnable task);
+}

@@ -1,0 +1,132 @@
+package dev.endlessd.daemon;
+
+import dev.endlessd.spawn.ExitStatus;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One worker process and where it is in its lifecycle. Confined to the supervisor's thread.
+ * Each transition is one method and refuses to run from a state it does not leave.
+ */
+final class Worker {
+    private final long generation;
+    private final long startedNanos;
+    private int pid;
+    private WorkerState state = WorkerState.STARTING;
+    private long readyNanos;
+    private long drainingSinceNanos;
+    private String statusText = "";
+    private ExitStatus exitStatus;
+    private Timers.Timer readyTimer;
+    private Timers.Timer drainTimer;
+
+    Worker(long generation, long startedNanos) {
+        this.generation = generation;
+        this.startedNanos = startedNanos;
+    }
+
+    long generation() {
+        return generation;
+    }
+
+    int pid() {
+        return pid;
+    }
+
+    WorkerState state() {
+        return state;
+    }
+
+    String statusText() {
+        return statusText;
+    }
+
+    long startedNanos() {
+        return startedNanos;
+    }
+
+    Optional<ExitStatus> exitStatus() {
+        return Optional.ofNullable(exitStatus);
+    }
+
+    boolean alive() {
+        return state != WorkerState.EXITED;
+    }
+
+    Duration timeToReady() {
+        return Duration.ofNanos(readyNanos - startedNanos);
+    }
+
+    Duration upFor(long nowNanos) {
+        return Duration.ofNanos(nowNanos - (state == WorkerState.STARTING ? startedNanos : readyNanos));
+    }
+
+    Duration drainingFor(long nowNanos) {
+        return Duration.ofNanos(nowNanos - drainingSinceNanos);
+    }
+
+    boolean wasReady() {
+        return readyNanos != 0;
+    }
+
+    void spawned(int pid) {
+        this.pid = pid;
+    }
+
+    void status(String text) {
+        statusText = text;
+    }
+
+    void readyTimer(Timers.Timer timer) {
+        cancel(readyTimer);
+        readyTimer = timer;
+    }
+
+    void drainTimer(Timers.Timer timer) {
+        cancel(drainTimer);
+        drainTimer = timer;
+    }
+
+    void markReady(long nowNanos) {
+        require(WorkerState.STARTING);
+        state = WorkerState.READY;
+        readyNanos = Math.max(nowNanos, startedNanos + 1);
+        readyTimer(null);
+    }
+
+    void markDraining(long nowNanos) {
+        require(WorkerState.STARTING, WorkerState.READY);
+        state = WorkerState.DRAINING;
+        drainingSinceNanos = nowNanos;
+        readyTimer(null);
+    }
+
+    void markExited(ExitStatus status) {
+        require(WorkerState.STARTING, WorkerState.READY, WorkerState.DRAINING);
+        state = WorkerState.EXITED;
+        exitStatus = status;
+        readyTimer(null);
+        drainTimer(null);
+    }
+
+    private void require(WorkerState... from) {
+        for (WorkerState allowed : from) {
+            if (state == allowed) {
+                return;
+            }
+        }
+        throw new IllegalStateException(this + ": cannot leave state " + state.label());
+    }
+
+    private static void cancel(Timers.Timer timer) {
+        if (timer != null) {
+            timer.cancel();
+        }
+    }
+
+    /** "gen=7 pid=4242", the prefix of every log line about this worker. */
+    @Override
+    public String toString() {
+        return "gen=" + generation + " pid=" + pid;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.endlessd.daemon;
+
+import dev.endlessd.spawn.SpawnException;
+import java.io.IOException;
+
+/**
+ * Starts and signals the processes behind {@link Worker}s. Production spawns real processes with
+ * their own notify socket; tests of the supervisor's decisions substitute a fake.
+ */
+interface WorkerStarter {
+
+    /**
+     * Starts {@code worker}'s process, reporting its notify messages and its exit to {@code events}
+     * on the supervisor's thread.
+     *
+     * @return the pid
+     */
+    int start(Worker worker, WorkerEvents events) throws IOException;
+
+    /** @return false when the process (or group) no longer exists */
+    boolean signal(Worker worker, int signal, boolean wholeGroup);
+
+    /** Frees what {@link #start} set up for the worker (its notify socket); called once it has exited. */
+    void release(Worker worker);
+}

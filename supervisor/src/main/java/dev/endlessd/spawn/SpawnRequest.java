@@ -1,0 +1,22 @@
+package dev.endlessd.spawn;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a worker process is started with.
+ *
+ * @param argv        program and arguments; {@code argv[0]} is an absolute path
+ * @param environment the complete environment of the child
+ * @param listenFds   fds in this process that become fd 3, 4, ... in the child
+ */
+public record SpawnRequest(List<String> argv, Map<String, String> environment, List<Integer> listenFds) {
+    public SpawnRequest {
+        argv = List.copyOf(argv);
+        environment = Map.copyOf(environment);
+        listenFds = List.copyOf(listenFds);
+        if (argv.isEmpty() || !argv.get(0).startsWith("/")) {
+            throw new IllegalArgumentException("argv: " + argv + " (expected: an absolute program path first)");
+        }
+    }
+}
