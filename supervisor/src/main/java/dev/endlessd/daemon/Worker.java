@@ -65,10 +65,6 @@ final class Worker {
         return Duration.ofNanos(nowNanos - drainingSinceNanos);
     }
 
-    boolean wasReady() {
-        return readyNanos != 0;
-    }
-
     void spawned(int pid) {
         this.pid = pid;
     }
@@ -90,7 +86,7 @@ final class Worker {
     void markReady(long nowNanos) {
         require(WorkerState.STARTING);
         state = WorkerState.READY;
-        readyNanos = Math.max(nowNanos, startedNanos + 1);
+        readyNanos = nowNanos;
         readyTimer(null);
     }
 

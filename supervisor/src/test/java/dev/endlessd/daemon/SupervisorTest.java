@@ -1,0 +1,454 @@
+package dev.endlessd.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.endlessd.notify.NotifyMessage;
+import dev.endlessd.spawn.ExitStatus;
+import dev.endlessd.spawn.Signals;
+import dev.endlessd.spawn.SpawnException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The supervisor's decisions, driven by feeding it events with a fake process table and a
+ * manual clock: no process is started and nothing sleeps.
+ */
+class SupervisorTest {
+    private static final SupervisorSettings SETTINGS = new SupervisorSettings(Duration.ofSeconds(60), Optional.empty(),
+            Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofSeconds(30));
+
+    private final ManualTimers timers = new ManualTimers();
+    private final FakeStarter starter = new FakeStarter();
+    private final List<Integer> exitCodes = new ArrayList<>();
+    private Supervisor supervisor;
+
+    @BeforeEach
+    void startSupervisor() {
+        supervisor = supervisorWith(SETTINGS);
+    }
+
+    private Supervisor supervisorWith(SupervisorSettings settings) {
+        return new Supervisor(settings, starter, timers, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), exitCodes::add);
+    }
+
+    @Test
+    void firstWorkerServesOnceItSendsReady() {
+        supervisor.start();
+        Worker first = starter.last();
+        assertEquals(WorkerState.STARTING, first.state());
+        assertEquals(Supervisor.Phase.STARTING, supervisor.phase());
+
+        ready(first);
+
+        assertEquals(WorkerState.READY, first.state());
+        assertEquals(Supervisor.Phase.SERVING, supervisor.phase());
+    }
+
+    @Test
+    void reloadStartsTheNewWorkerBesideTheOldAndDrainsTheOldOnlyOnceTheNewIsReady() {
+        Worker old = serving();
+        List<ReloadOutcome> outcomes = new ArrayList<>();
+
+        supervisor.reload("test", outcomes::add);
+        Worker fresh = starter.last();
+        timers.advance(Duration.ofSeconds(5));
+        assertEquals(List.of(), starter.signalsTo(old), "old worker must not be touched before the new one is ready");
+        assertEquals(List.of(), outcomes);
+
+        ready(fresh);
+
+        assertEquals(List.of(Signals.SIGTERM), starter.signalsTo(old));
+        assertEquals(WorkerState.DRAINING, old.state());
+        assertEquals(List.of(new ReloadOutcome.Succeeded(fresh.generation(), fresh.pid(), Duration.ofSeconds(5))), outcomes);
+    }
+
+    @Test
+    void reloadFailsWhenTheNewWorkerExitsBeforeReadyAndTheOldOneKeepsServing() {
+        Worker old = serving();
+        List<ReloadOutcome> outcomes = new ArrayList<>();
+
+        supervisor.reload("test", outcomes::add);
+        Worker broken = starter.last();
+        supervisor.exited(broken, ExitStatus.exited(3));
+
+        ReloadOutcome.Failed failed = assertInstanceOf(ReloadOutcome.Failed.class, outcomes.get(0));
+        assertEquals("worker exited with exit status 3 before it was ready", failed.reason());
+        assertEquals(List.of(), starter.signalsTo(old));
+        assertEquals(WorkerState.READY, old.state());
+        assertEquals(Supervisor.Phase.SERVING, supervisor.phase());
+        assertTrue(starter.released.contains(broken));
+    }
+
+    @Test
+    void reloadFailsAtTheReadyTimeoutAndTheSilentWorkerIsToldToStop() {
+        Worker old = serving();
+        List<ReloadOutcome> outcomes = new ArrayList<>();
+
+        supervisor.reload("test", outcomes::add);
+        Worker silent = starter.last();
+        timers.advance(Duration.ofSeconds(59));
+        assertEquals(List.of(), outcomes);
+        timers.advance(Duration.ofSeconds(1));
+
+        ReloadOutcome.Failed failed = assertInstanceOf(ReloadOutcome.Failed.class, outcomes.get(0));
+        assertEquals("worker not ready within 1m (--ready-timeout)", failed.reason());
+        assertEquals(List.of(Signals.SIGTERM), starter.signalsTo(silent));
+        assertEquals(List.of(), starter.signalsTo(old));
+
+        ready(silent);
+        assertEquals(WorkerState.DRAINING, silent.state(), "a READY after the deadline changes nothing");
+        assertEquals(WorkerState.READY, old.state());
+    }
+
+    @Test
+    void reloadsDuringAReloadAreServedByOneFollowUpThatRunsTheNewestCommand() {
+        serving();
+        List<ReloadOutcome> first = new ArrayList<>();
+        List<ReloadOutcome> queued = new ArrayList<>();
+
+        supervisor.reload("a", first::add);
+        Worker second = starter.last();
+        supervisor.reload("b", queued::add);
+        supervisor.reload("c", queued::add);
+        assertEquals(2, starter.started.size(), "no second spawn while one is starting");
+
+        ready(second);
+        assertInstanceOf(ReloadOutcome.Succeeded.class, first.get(0));
+        assertEquals(List.of(), queued);
+        assertEquals(3, starter.started.size(), "the queued reloads run as one follow-up");
+
+        Worker third = starter.last();
+        ready(third);
+        ReloadOutcome expected = new ReloadOutcome.Succeeded(third.generation(), third.pid(), Duration.ZERO);
+        assertEquals(List.of(expected, expected), queued);
+        assertEquals(3, starter.started.size());
+        assertEquals(List.of(Signals.SIGTERM), starter.signalsTo(second));
+    }
+
+    @Test
+    void aFailedReloadStillRunsTheReloadQueuedBehindIt() {
+        serving();
+        List<ReloadOutcome> queued = new ArrayList<>();
+        supervisor.reload("a", outcome -> { });
+        Worker broken = starter.last();
+        supervisor.reload("b", queued::add);
+
+        supervisor.exited(broken, ExitStatus.exited(1));
+
+        assertEquals(3, starter.started.size());
+        ready(starter.last());
+        assertInstanceOf(ReloadOutcome.Succeeded.class, queued.get(0));
+    }
+
+    @Test
+    void aWorkerThatIgnoresSigtermIsKilledWithItsProcessGroupAfterTheDrainTimeout() {
+        Worker old = serving();
+        supervisor.reload("test", outcome -> { });
+        ready(starter.last());
+
+        timers.advance(Duration.ofSeconds(29));
+        assertEquals(List.of(Signals.SIGTERM), starter.signalsTo(old));
+        timers.advance(Duration.ofSeconds(1));
+
+        assertEquals(List.of(Signals.SIGTERM, Signals.SIGKILL), starter.signalsTo(old));
+        assertTrue(starter.groupSignals.contains(old.pid()), "SIGKILL goes to the whole process group");
+    }
+
+    @Test
+    void aWorkerThatDrainsInTimeIsNotKilled() {
+        Worker old = serving();
+        supervisor.reload("test", outcome -> { });
+        ready(starter.last());
+        supervisor.exited(old, ExitStatus.exited(0));
+
+        timers.advance(Duration.ofMinutes(1));
+
+        assertEquals(List.of(Signals.SIGTERM), starter.signalsTo(old));
+    }
+
+    @Test
+    void aCrashedWorkerIsRestartedAfterABackoffThatDoublesWhileItKeepsCrashing() {
+        Worker first = serving();
+        supervisor.exited(first, ExitStatus.killed(11));
+        assertEquals(Supervisor.Phase.RESTARTING, supervisor.phase());
+        assertEquals(1, starter.started.size(), "no restart before the backoff delay");
+
+        timers.advance(Duration.ofMillis(100));
+        assertEquals(2, starter.started.size());
+        Worker second = starter.last();
+        ready(second);
+        assertEquals(Supervisor.Phase.SERVING, supervisor.phase());
+
+        supervisor.exited(second, ExitStatus.exited(1));
+        timers.advance(Duration.ofMillis(199));
+        assertEquals(2, starter.started.size());
+        timers.advance(Duration.ofMillis(1));
+        assertEquals(3, starter.started.size());
+    }
+
+    @Test
+    void aRestartThatFailsBeforeReadyBacksOffAgain() {
+        Worker first = serving();
+        supervisor.exited(first, ExitStatus.exited(1));
+        timers.advance(Duration.ofMillis(100));
+        supervisor.exited(starter.last(), ExitStatus.exited(1));
+
+        assertEquals(Supervisor.Phase.RESTARTING, supervisor.phase());
+        timers.advance(Duration.ofMillis(199));
+        assertEquals(2, starter.started.size());
+        timers.advance(Duration.ofMillis(1));
+        assertEquals(3, starter.started.size());
+    }
+
+    @Test
+    void aWorkerThatStayedUpLongEnoughIsRestartedWithoutTheEarlierBackoff() {
+        Worker first = serving();
+        supervisor.exited(first, ExitStatus.exited(1));
+        timers.advance(Duration.ofMillis(100));
+        Worker second = starter.last();
+        ready(second);
+        timers.advance(Duration.ofSeconds(30));
+
+        supervisor.exited(second, ExitStatus.exited(1));
+        timers.advance(Duration.ofMillis(100));
+
+        assertEquals(3, starter.started.size());
+    }
+
+    @Test
+    void aReloadDuringTheRestartBackoffStartsAWorkerAtOnce() {
+        Worker first = serving();
+        supervisor.exited(first, ExitStatus.exited(1));
+        supervisor.exited(starter.last(), ExitStatus.exited(1));
+
+        supervisor.reload("test", outcome -> { });
+
+        assertEquals(2, starter.started.size());
+        assertEquals(Supervisor.Phase.RELOADING, supervisor.phase());
+        timers.advance(Duration.ofSeconds(1));
+        assertEquals(2, starter.started.size(), "the cancelled restart timer must not spawn as well");
+    }
+
+    @Test
+    void whenTheFirstWorkerNeverGetsReadyTheDaemonStopsWithExitCode1() {
+        supervisor.start();
+        Worker first = starter.last();
+
+        supervisor.exited(first, ExitStatus.exited(127));
+
+        assertEquals(Supervisor.Phase.STOPPED, supervisor.phase());
+        assertEquals(List.of(1), exitCodes);
+    }
+
+    @Test
+    void whenTheFirstWorkerTimesOutTheDaemonStopsOnceItHasExited() {
+        supervisor.start();
+        Worker first = starter.last();
+        timers.advance(Duration.ofSeconds(60));
+        assertEquals(Supervisor.Phase.STOPPING, supervisor.phase());
+        assertEquals(List.of(), exitCodes);
+
+        supervisor.exited(first, ExitStatus.killed(Signals.SIGTERM));
+
+        assertEquals(List.of(1), exitCodes);
+    }
+
+    @Test
+    void stopDrainsEveryWorkerFailsPendingReloadsAndExitsZeroWhenTheLastIsGone() {
+        Worker old = serving();
+        List<ReloadOutcome> outcomes = new ArrayList<>();
+        supervisor.reload("test", outcomes::add);
+        Worker starting = starter.last();
+
+        supervisor.stop("SIGTERM");
+
+        assertEquals(List.of(Signals.SIGTERM), starter.signalsTo(old));
+        assertEquals(List.of(Signals.SIGTERM), starter.signalsTo(starting));
+        assertEquals(List.of(new ReloadOutcome.Failed(starting.generation(), "endlessd is stopping")), outcomes);
+        supervisor.exited(old, ExitStatus.exited(0));
+        assertEquals(List.of(), exitCodes);
+        supervisor.exited(starting, ExitStatus.exited(0));
+        assertEquals(List.of(0), exitCodes);
+    }
+
+    @Test
+    void noRestartAfterStop() {
+        Worker first = serving();
+        supervisor.stop("SIGTERM");
+        supervisor.exited(first, ExitStatus.exited(0));
+        timers.advance(Duration.ofMinutes(1));
+        assertEquals(1, starter.started.size());
+        assertEquals(Supervisor.Phase.STOPPED, supervisor.phase());
+    }
+
+    @Test
+    void killSendsSigkillToEveryProcessGroupAtOnce() {
+        Worker old = serving();
+        supervisor.stop("SIGINT");
+        supervisor.kill("second SIGINT");
+        assertEquals(List.of(Signals.SIGTERM, Signals.SIGKILL), starter.signalsTo(old));
+        assertTrue(starter.groupSignals.contains(old.pid()));
+    }
+
+    @Test
+    void reloadWhileStoppingIsRefused() {
+        serving();
+        supervisor.stop("SIGTERM");
+        List<ReloadOutcome> outcomes = new ArrayList<>();
+        supervisor.reload("test", outcomes::add);
+        assertEquals(List.of(new ReloadOutcome.Failed(0, "endlessd is stopping, not reloading")), outcomes);
+    }
+
+    @Test
+    void readyAfterFallbackTrustsAWorkerThatStaysAlive() {
+        supervisor = supervisorWith(new SupervisorSettings(Duration.ofSeconds(60), Optional.of(Duration.ofSeconds(2)),
+                Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofSeconds(30)));
+        supervisor.start();
+        timers.advance(Duration.ofMillis(1999));
+        assertEquals(WorkerState.STARTING, starter.last().state());
+        timers.advance(Duration.ofMillis(1));
+        assertEquals(WorkerState.READY, starter.last().state());
+    }
+
+    @Test
+    void extendTimeoutMovesTheReadyDeadline() {
+        supervisor.start();
+        Worker slow = starter.last();
+        timers.advance(Duration.ofSeconds(50));
+        supervisor.notified(slow, NotifyMessage.parse("EXTEND_TIMEOUT_USEC=30000000"));
+        timers.advance(Duration.ofSeconds(20));
+        assertEquals(WorkerState.STARTING, slow.state());
+        timers.advance(Duration.ofSeconds(10));
+        assertEquals(WorkerState.DRAINING, slow.state());
+    }
+
+    @Test
+    void statusTextIsKeptForStatusOutput() {
+        Worker first = serving();
+        supervisor.notified(first, NotifyMessage.parse("STATUS=42 connections"));
+        assertEquals("42 connections", supervisor.snapshot().workers().get(0).status());
+    }
+
+    @Test
+    void aSpawnFailureFailsTheReloadAndKeepsTheOldWorker() {
+        Worker old = serving();
+        starter.failNext = true;
+        List<ReloadOutcome> outcomes = new ArrayList<>();
+        supervisor.reload("test", outcomes::add);
+        assertEquals(new ReloadOutcome.Failed(2, "cannot start worker: no more processes"), outcomes.get(0));
+        assertEquals(WorkerState.READY, old.state());
+        assertEquals(Supervisor.Phase.SERVING, supervisor.phase());
+    }
+
+    @Test
+    void lastReloadIsRecorded() {
+        serving();
+        assertEquals("start", supervisor.snapshot().lastReload().orElseThrow().kind());
+        supervisor.reload("test", outcome -> { });
+        supervisor.exited(starter.last(), ExitStatus.exited(2));
+        ReloadRecord last = supervisor.snapshot().lastReload().orElseThrow();
+        assertEquals("reload", last.kind());
+        assertInstanceOf(ReloadOutcome.Failed.class, last.outcome());
+        assertNull(supervisor.snapshot().workers().stream().filter(w -> w.generation() == 2).findAny().orElse(null));
+    }
+
+    private Worker serving() {
+        supervisor.start();
+        Worker worker = starter.last();
+        ready(worker);
+        return worker;
+    }
+
+    private void ready(Worker worker) {
+        supervisor.notified(worker, NotifyMessage.parse("READY=1"));
+    }
+
+    /** Records what the supervisor asks of the process table. */
+    private static final class FakeStarter implements WorkerStarter {
+        final List<Worker> started = new ArrayList<>();
+        final List<Worker> released = new ArrayList<>();
+        final List<int[]> signals = new ArrayList<>();
+        final List<Integer> groupSignals = new ArrayList<>();
+        boolean failNext;
+        private int nextPid = 1000;
+
+        @Override
+        public int start(Worker worker, WorkerEvents events) throws SpawnException {
+            if (failNext) {
+                failNext = false;
+                throw new SpawnException("no more processes");
+            }
+            started.add(worker);
+            return nextPid++;
+        }
+
+        @Override
+        public boolean signal(Worker worker, int signal, boolean wholeGroup) {
+            signals.add(new int[] {worker.pid(), signal});
+            if (wholeGroup) {
+                groupSignals.add(worker.pid());
+            }
+            return true;
+        }
+
+        @Override
+        public void release(Worker worker) {
+            released.add(worker);
+        }
+
+        Worker last() {
+            return started.get(started.size() - 1);
+        }
+
+        List<Integer> signalsTo(Worker worker) {
+            return signals.stream().filter(s -> s[0] == worker.pid()).map(s -> s[1]).toList();
+        }
+    }
+
+    /** Timers that fire only when the test moves the clock. */
+    private static final class ManualTimers implements Timers {
+        private record Scheduled(long dueNanos, long sequence, Runnable task, boolean[] cancelled) {
+        }
+
+        private final PriorityQueue<Scheduled> queue = new PriorityQueue<>(
+                Comparator.comparingLong(Scheduled::dueNanos).thenComparingLong(Scheduled::sequence));
+        private long now = 1_000_000_000L;
+        private long sequence;
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        @Override
+        public Timer schedule(Duration delay, Runnable task) {
+            boolean[] cancelled = {false};
+            queue.add(new Scheduled(now + delay.toNanos(), sequence++, task, cancelled));
+            return () -> cancelled[0] = true;
+        }
+
+        void advance(Duration duration) {
+            long until = now + duration.toNanos();
+            while (!queue.isEmpty() && queue.peek().dueNanos() <= until) {
+                Scheduled next = queue.poll();
+                now = next.dueNanos();
+                if (!next.cancelled()[0]) {
+                    next.task().run();
+                }
+            }
+            now = until;
+        }
+    }
+}

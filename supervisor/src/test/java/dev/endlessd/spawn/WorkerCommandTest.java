@@ -1,0 +1,34 @@
+package dev.endlessd.spawn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WorkerCommandTest {
+
+    @Test
+    void runsTheCommandThroughShExecSoItKeepsThePidThatLISTEN_PIDNames() {
+        assertEquals(List.of("/bin/sh", "-c", "LISTEN_PID=$$; export LISTEN_PID; exec java -jar app.jar"),
+                new WorkerCommand("java -jar app.jar").argv());
+    }
+
+    @Test
+    void aCommandThatAlreadyExecsIsNotExecedTwice() {
+        assertEquals("LISTEN_PID=$$; export LISTEN_PID; exec ./server --port 1",
+                new WorkerCommand("exec ./server --port 1").argv().get(2));
+    }
+
+    @Test
+    void executableNamesStartingWithExecAreStillExeced() {
+        assertTrue(new WorkerCommand("executor --fast").argv().get(2).endsWith("exec executor --fast"));
+    }
+
+    @Test
+    void emptyCommandIsRefusedWithTheFix() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> new WorkerCommand("  "));
+        assertTrue(error.getMessage().startsWith("cmd: \"  \" (expected: a command line"), error.getMessage());
+    }
+}
