@@ -1,0 +1,158 @@
+package dev.endlessd.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import jnr.posix.POSIX;
+import jnr.posix.POSIXFactory;
+
+/**
+ * A real endlessd, started through the launcher the build produced, with its log captured to a
+ * file so tests can wait for lifecycle events. Closing it kills whatever is left.
+ */
+public final class DaemonProcess implements AutoCloseable {
+    public static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static final POSIX POSIX = POSIXFactory.getNativePOSIX();
+
+    private final Process process;
+    private final Path log;
+
+    private DaemonProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    public static Path launcher() {
+        String path = System.getProperty("endlessd.launcher");
+        if (path == null) {
+            path = Path.of("target", "endlessd").toAbsolutePath().toString();
+        }
+        return Path.of(path);
+    }
+
+    /** Starts {@code endlessd ARGS...} with {@code --runtime-dir dir/run}, logging to {@code dir/endlessd.log}. */
+    public static DaemonProcess start(Path dir, String... args) throws IOException {
+        return start(dir, Map.of(), args);
+    }
+
+    public static DaemonProcess start(Path dir, Map<String, String> environment, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(launcher().toString());
+        command.addAll(List.of(args));
+        command.add("--runtime-dir");
+        command.add(dir.resolve("run").toString());
+        return startRaw(dir, environment, command);
+    }
+
+    /** Starts exactly {@code command} (which must end up running endlessd), logging to {@code dir/endlessd.log}. */
+    public static DaemonProcess startRaw(Path dir, Map<String, String> environment, List<String> command)
+            throws IOException {
+        Path log = dir.resolve("endlessd.log");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("ENDLESSD_LOG_LEVEL", "DEBUG");
+        builder.environment().putAll(environment);
+        return new DaemonProcess(builder.start(), log);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String log() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** Waits until a log line matches {@code regex}; returns the match, groups included. */
+    public Matcher awaitLog(String regex) {
+        return awaitLog(regex, 0);
+    }
+
+    /** Waits until {@code regex} matched more than {@code skip} times; returns match number {@code skip}. */
+    public Matcher awaitLog(String regex, int skip) {
+        Pattern pattern = Pattern.compile(regex);
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher matcher = pattern.matcher(log());
+            for (int seen = 0; matcher.find(); seen++) {
+                if (seen == skip) {
+                    return matcher;
+                }
+            }
+            if (!process.isAlive() && !pattern.matcher(log()).find()) {
+                throw new AssertionError("endlessd exited (" + process.exitValue() + ") before logging /" + regex
+                        + "/; log:\n" + log());
+            }
+            pause();
+        }
+        throw new AssertionError("no log line matched /" + regex + "/ within " + DEADLINE + "; log:\n" + log());
+    }
+
+    /** Waits for "gen=N pid=P serves" and returns P. */
+    public int awaitServing(long generation) {
+        return Integer.parseInt(awaitLog("gen=" + generation + " pid=(\\d+) serves").group(1));
+    }
+
+    public void signal(int signal) {
+        POSIX.kill((int) process.pid(), signal);
+    }
+
+    public int awaitExit() throws InterruptedException {
+        if (!process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+            throw new AssertionError("endlessd did not exit within " + DEADLINE + "; log:\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public static boolean processExists(long pid) {
+        return Files.exists(Path.of("/proc/" + pid));
+    }
+
+    public static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": not true within " + DEADLINE);
+            }
+            pause();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** Kills endlessd and every process group it started that is still around. */
+    @Override
+    public void close() {
+        Matcher spawned = Pattern.compile("gen=\\d+ pid=(\\d+) spawned").matcher(log());
+        process.destroyForcibly();
+        while (spawned.find()) {
+            POSIX.kill(-Integer.parseInt(spawned.group(1)), 9);
+        }
+    }
+}

@@ -1,0 +1,262 @@
+package dev.endlessd.it;
+
+import static dev.endlessd.it.DaemonProcess.await;
+import static dev.endlessd.it.DaemonProcess.processExists;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.endlessd.spawn.Signals;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** endlessd end to end: the real launcher, real worker processes, real sockets on 127.0.0.1. */
+@Timeout(120)
+class EndlessdIT {
+    @TempDir
+    Path dir;
+
+    private static int port(DaemonProcess daemon) {
+        return Integer.parseInt(daemon.awaitLog("listening on [\\w.-]+=127\\.0\\.0\\.1:(\\d+)").group(1));
+    }
+
+    @Test
+    void fdsAndEnvironmentArriveAsPromised() throws Exception {
+        Path report = dir.resolve("report.json");
+        Path unixSocket = dir.resolve("app.sock");
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--name", "shop",
+                "--cmd", Fixture.worker("--report", report.toString()),
+                "--listen", "web=127.0.0.1:0", "--listen", "unix:" + unixSocket)) {
+            int pid = daemon.awaitServing(1);
+            JsonNode started = new ObjectMapper().readTree(report.toFile());
+
+            assertEquals(pid, started.get("pid").asInt());
+            JsonNode env = started.get("env");
+            assertEquals(Integer.toString(pid), env.get("LISTEN_PID").asText(), "LISTEN_PID must be the worker's own pid");
+            assertEquals("2", env.get("LISTEN_FDS").asText());
+            assertEquals("web:unix-app.sock", env.get("LISTEN_FDNAMES").asText());
+            assertEquals("1", env.get("ENDLESSD_GENERATION").asText());
+            assertEquals("shop", env.get("ENDLESSD_NAME").asText());
+            Path notify = Path.of(env.get("NOTIFY_SOCKET").asText());
+            assertEquals(dir.resolve("run").resolve("shop"), notify.getParent(), "notify socket in the private runtime dir");
+            assertEquals("rwx------",
+                    java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(notify.getParent())));
+
+            List<String> fds = new ArrayList<>();
+            started.get("fds").fieldNames().forEachRemaining(fds::add);
+            assertEquals(List.of("0", "1", "2", "3", "4"), fds, "exactly stdio and the two listeners: " + started.get("fds"));
+            assertTrue(started.get("fds").get("3").asText().startsWith("socket:"));
+            assertTrue(started.get("fds").get("4").asText().startsWith("socket:"));
+            assertEquals("/dev/null", started.get("stdin").asText());
+            assertEquals("0000000000000000", started.get("sigblk").asText(), "no signal may be blocked in a worker");
+            assertEquals(pid, started.get("pgid").asInt(), "each worker leads its own process group");
+            assertEquals("[false,false]", started.get("nonblocking").toString(), "sockets are handed out blocking");
+
+            assertEquals(200, Http.get(port(daemon), "/").status());
+        }
+    }
+
+    @Test
+    void reloadReplacesTheWorkerAndTheSupervisorPidStaysTheSame() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", Fixture.worker(), "--listen", "127.0.0.1:0")) {
+            int first = daemon.awaitServing(1);
+            int port = port(daemon);
+            assertEquals(first, Http.get(port, "/").workerPid());
+
+            daemon.signal(Signals.SIGHUP);
+            int second = daemon.awaitServing(2);
+
+            assertNotEquals(first, second);
+            assertEquals(second, Http.get(port, "/").workerPid());
+            daemon.awaitLog("gen=1 pid=" + first + " exited after draining .*: exit status 0");
+            assertFalse(processExists(first));
+            assertTrue(daemon.isAlive(), "the supervisor itself never restarts");
+        }
+    }
+
+    @Test
+    void continuousRequestsDuringSeveralReloadsAllSucceed() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", Fixture.worker(), "--listen", "127.0.0.1:0")) {
+            daemon.awaitServing(1);
+            int port = port(daemon);
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicInteger ok = new AtomicInteger();
+            List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            Set<Integer> servedBy = ConcurrentHashMap.newKeySet();
+            List<Thread> clients = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Thread client = new Thread(() -> {
+                    while (running.get()) {
+                        try {
+                            Http.Response response = Http.get(port, "/");
+                            if (response.status() == 200) {
+                                ok.incrementAndGet();
+                                servedBy.add(response.workerPid());
+                            } else {
+                                failures.add("status " + response.status());
+                            }
+                        } catch (IOException e) {
+                            failures.add(e.toString());
+                        }
+                    }
+                });
+                client.start();
+                clients.add(client);
+            }
+            for (int generation = 2; generation <= 6; generation++) {
+                int before = ok.get();
+                await("requests flowing before reload to gen=" + generation, () -> ok.get() > before + 20);
+                daemon.signal(Signals.SIGHUP);
+                daemon.awaitServing(generation);
+            }
+            int before = ok.get();
+            await("requests flowing after the last reload", () -> ok.get() > before + 20);
+            running.set(false);
+            for (Thread client : clients) {
+                client.join();
+            }
+
+            System.out.printf("continuous load over 5 reloads: %d ok, %d failed, %d workers served%n",
+                    ok.get(), failures.size(), servedBy.size());
+            assertEquals(List.of(), failures);
+            assertTrue(servedBy.size() >= 5, "requests were served by " + servedBy);
+        }
+    }
+
+    @Test
+    void aNewWorkerThatExitsBeforeReadyIsRolledBackAndTheOldOneKeepsAnswering() throws Exception {
+        Path switches = dir.resolve("switches");
+        try (DaemonProcess daemon = DaemonProcess.start(dir,
+                "--cmd", Fixture.worker("--switches-file", switches.toString()), "--listen", "127.0.0.1:0")) {
+            int first = daemon.awaitServing(1);
+            Files.writeString(switches, "--exit-at-start 3");
+
+            daemon.signal(Signals.SIGHUP);
+
+            daemon.awaitLog("reload of gen=2 failed: worker exited with exit status 3 before it was ready; gen=1 pid="
+                    + first + " keeps serving");
+            assertEquals(first, Http.get(port(daemon), "/").workerPid());
+            Files.delete(switches);
+            daemon.signal(Signals.SIGHUP);
+            assertNotEquals(first, daemon.awaitServing(3), "a later reload still works");
+        }
+    }
+
+    @Test
+    void aNewWorkerThatNeverSendsReadyIsRolledBackAtTheReadyTimeout() throws Exception {
+        Path switches = dir.resolve("switches");
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--ready-timeout", "1500ms",
+                "--cmd", Fixture.worker("--switches-file", switches.toString()), "--listen", "127.0.0.1:0")) {
+            int first = daemon.awaitServing(1);
+            Files.writeString(switches, "--never-ready");
+
+            daemon.signal(Signals.SIGHUP);
+
+            daemon.awaitLog("reload of gen=2 failed: worker not ready within 1.5s \\(--ready-timeout\\); gen=1 pid="
+                    + first + " keeps serving");
+            int silent = Integer.parseInt(daemon.awaitLog("gen=2 pid=(\\d+) exited after draining").group(1));
+            assertFalse(processExists(silent));
+            assertEquals(first, Http.get(port(daemon), "/").workerPid());
+        }
+    }
+
+    @Test
+    void aWorkerThatIgnoresSigtermIsKilledAfterTheDrainTimeout() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--drain-timeout", "1s",
+                "--cmd", Fixture.worker("--ignore-term"), "--listen", "127.0.0.1:0")) {
+            int stubborn = daemon.awaitServing(1);
+
+            daemon.signal(Signals.SIGHUP);
+            daemon.awaitServing(2);
+
+            daemon.awaitLog("gen=1 pid=" + stubborn + " still running 1s after SIGTERM .* sending SIGKILL");
+            daemon.awaitLog("gen=1 pid=" + stubborn + " exited after draining .*: killed by SIGKILL");
+            assertFalse(processExists(stubborn));
+        }
+    }
+
+    @Test
+    void aCrashedWorkerIsRestartedWhileTheSocketKeepsConnectionsWaiting() throws Exception {
+        Path switches = dir.resolve("switches");
+        Files.writeString(switches, "--crash-after 0.3");
+        try (DaemonProcess daemon = DaemonProcess.start(dir,
+                "--cmd", Fixture.worker("--switches-file", switches.toString()), "--listen", "127.0.0.1:0")) {
+            int first = daemon.awaitServing(1);
+            Files.delete(switches);
+
+            daemon.awaitLog("gen=1 pid=" + first + " exited unexpectedly after serving .*: exit status 4");
+            daemon.awaitLog("restarting in 100 ms");
+            int restarted = daemon.awaitServing(2);
+
+            assertEquals(restarted, Http.get(port(daemon), "/").workerPid());
+        }
+    }
+
+    @Test
+    void sigtermDrainsEveryWorkerExitsZeroAndLeavesNoProcessBehind() throws Exception {
+        DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", Fixture.worker(), "--listen", "127.0.0.1:0");
+        try (daemon) {
+            int first = daemon.awaitServing(1);
+            daemon.signal(Signals.SIGHUP);
+            int second = daemon.awaitServing(2);
+
+            daemon.signal(Signals.SIGTERM);
+
+            assertEquals(0, daemon.awaitExit(), daemon.log());
+            assertFalse(processExists(first));
+            assertFalse(processExists(second));
+            try (var leftovers = Files.list(dir.resolve("run").resolve("default"))) {
+                assertEquals(List.of(), leftovers.toList(), "notify sockets are removed");
+            }
+        }
+    }
+
+    @Test
+    void aCommandThatCannotStartMakesEndlessdExit1WithTheReason() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", "no-such-server --port 1",
+                "--listen", "127.0.0.1:0")) {
+            assertEquals(1, daemon.awaitExit());
+            assertTrue(daemon.log().contains("first worker failed: worker exited with exit status 127 (command not found)"),
+                    daemon.log());
+        }
+    }
+
+    @Test
+    void socketsFromSystemdSocketActivationAreAdoptedAndPassedOn() throws Exception {
+        Path activate = Path.of("/usr/bin/systemd-socket-activate");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(activate),
+                "systemd-socket-activate is not installed (package systemd)");
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Path report = dir.resolve("report.json");
+        List<String> command = List.of(activate.toString(), "--listen", "127.0.0.1:" + port,
+                "--fdname", "api", DaemonProcess.launcher().toString(),
+                "--cmd", Fixture.worker("--report", report.toString()), "--runtime-dir", dir.resolve("run").toString());
+        try (DaemonProcess daemon = DaemonProcess.startRaw(dir, Map.of(), command)) {
+            daemon.awaitLog("Listening on 127\\.0\\.0\\.1:" + port);
+            assertEquals(200, Http.get(port, "/").status(), "systemd-socket-activate starts endlessd on the first connection");
+            int pid = daemon.awaitServing(1);
+            daemon.awaitLog("listening on api=inherited fd 3");
+            JsonNode env = new ObjectMapper().readTree(report.toFile()).get("env");
+            assertEquals("api", env.get("LISTEN_FDNAMES").asText());
+            assertEquals(Integer.toString(pid), env.get("LISTEN_PID").asText());
+            assertEquals(pid, Http.get(port, "/").workerPid());
+        }
+    }
+}
