@@ -1,0 +1,165 @@
+package dev.endlessd.control;
+
+import dev.endlessd.daemon.Supervisor;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.PeerCredentials;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's control socket: a unix stream socket, mode 0600, served on the supervisor's own
+ * event loop so that every request calls the {@link Supervisor} on its thread.
+ *
+ * <p>Protocol, one request per connection:
+ * <ul>
+ * <li>The client sends one line of printable ASCII ending in {@code \n}, at most
+ *     {@value #MAX_REQUEST_BYTES} bytes, within {@link #REQUEST_DEADLINE} of connecting:
+ *     {@code reload}, {@code reload nowait}, {@code status}, {@code status json}, {@code stop} or
+ *     {@code help} (see {@link ControlRequest}).
+ * <li>The daemon answers with one line, {@code ok[ TEXT]} or {@code error KIND TEXT} where KIND is
+ *     {@code failed} (tried, did not work), {@code denied} (another user) or {@code invalid}
+ *     (not a request), then the body if any (status text, one JSON line, the help list), then
+ *     closes the connection.
+ * <li>{@code reload} answers when the outcome is known:
+ *     {@code ok reloaded gen=8 pid=4242 time_to_ready=120ms} or {@code error failed REASON}.
+ *     {@code stop} answers {@code ok stopping pid=PID} at once and keeps the connection open
+ *     until the daemon exits, so that its end tells the client the daemon is gone.
+ * </ul>
+ * Peers are checked with {@code SO_PEERCRED}: only the daemon's own uid and root are served; the
+ * 0600 mode and the private directory are the first fence, the uid check the one that holds when
+ * someone loosens them.
+ *
+ * <p>{@link #bind} and {@link #close} may be called from any thread; everything else runs on the
+ * event loop.
+ */
+public final class ControlServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+
+    static final int MAX_REQUEST_BYTES = 256;
+    static final Duration REQUEST_DEADLINE = Duration.ofSeconds(5);
+
+    private final Channel server;
+    private final ChannelGroup connections;
+
+    private ControlServer(Channel server, ChannelGroup connections) {
+        this.server = server;
+        this.connections = connections;
+    }
+
+    /**
+     * Listens on {@code path}, which must not exist (see {@link ControlSocketFile#claim}).
+     *
+     * @param ownerUid the uid served besides root: the daemon's own
+     * @throws IOException naming the path and the fix
+     */
+    public static ControlServer bind(Path path, EventLoop loop, Supervisor supervisor, DaemonInfo daemon,
+                                     int ownerUid, Clock clock) throws IOException {
+        ChannelGroup connections = new DefaultChannelGroup("control", loop);
+        ChannelFuture bound = new ServerBootstrap()
+                .group(loop)
+                .channel(EpollServerDomainSocketChannel.class)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new Connections(connections, supervisor, daemon, ownerUid, clock))
+                .bind(new DomainSocketAddress(path.toFile()))
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IOException("cannot listen on control socket " + path + ": " + bound.cause().getMessage()
+                    + " (pass --control-socket to use another path)", bound.cause());
+        }
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            bound.channel().close().syncUninterruptibly();
+            throw new IOException("cannot make control socket " + path + " private (mode 0600): " + e.getMessage(), e);
+        }
+        return new ControlServer(bound.channel(), connections);
+    }
+
+    /**
+     * Stops listening (which removes the socket file) and closes every open connection, which is
+     * how waiting {@code stop} clients learn that the daemon is gone.
+     */
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        connections.close().syncUninterruptibly();
+    }
+
+    private static final class Connections extends ChannelInitializer<EpollDomainSocketChannel> {
+        private final ChannelGroup connections;
+        private final Supervisor supervisor;
+        private final DaemonInfo daemon;
+        private final int ownerUid;
+        private final Clock clock;
+
+        Connections(ChannelGroup connections, Supervisor supervisor, DaemonInfo daemon, int ownerUid, Clock clock) {
+            this.connections = connections;
+            this.supervisor = supervisor;
+            this.daemon = daemon;
+            this.ownerUid = ownerUid;
+            this.clock = clock;
+        }
+
+        @Override
+        protected void initChannel(EpollDomainSocketChannel channel) {
+            connections.add(channel);
+            PeerCredentials peer;
+            try {
+                peer = channel.peerCredentials();
+            } catch (IOException e) {
+                log.warn("control: cannot read the peer's credentials (SO_PEERCRED): {}; connection closed", e.getMessage());
+                channel.close();
+                return;
+            }
+            String who = "pid " + peer.pid() + " uid " + peer.uid();
+            if (peer.uid() != ownerUid && peer.uid() != 0) {
+                log.warn("control: refused {}: only uid {} and root may control endlessd '{}'", who, ownerUid, daemon.name());
+                channel.pipeline().addLast(new Refusal(ControlReply.error(ControlReply.Kind.DENIED,
+                        "uid " + peer.uid() + " may not control endlessd '" + daemon.name() + "', which runs as uid "
+                                + ownerUid + " (run the command as uid " + ownerUid + " or as root)")));
+                return;
+            }
+            channel.pipeline().addLast(new RequestReader(MAX_REQUEST_BYTES, REQUEST_DEADLINE, who),
+                    new RequestDispatcher(supervisor, daemon, clock, who));
+        }
+    }
+
+    /** Answers a peer that may not be served, without reading what it sent. */
+    private static final class Refusal extends ChannelInboundHandlerAdapter {
+        private final ControlReply reply;
+
+        Refusal(ControlReply reply) {
+            this.reply = reply;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            Replies.send(ctx, reply, "").addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.endlessd.control;
+
+import dev.endlessd.daemon.ReloadOutcome;
+import dev.endlessd.daemon.Supervisor;
+import dev.endlessd.daemon.SupervisorSnapshot;
+import dev.endlessd.daemon.WorkerSnapshot;
+import dev.endlessd.daemon.WorkerState;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Carries out one {@link ControlRequest} by calling the {@link Supervisor} directly, which is safe
+ * because the control channels run on the supervisor's own event loop; answers, then closes the
+ * connection (a {@code stop} connection stays open until the daemon exits).
+ */
+final class RequestDispatcher extends SimpleChannelInboundHandler<ControlRequest> {
+    private final Supervisor supervisor;
+    private final DaemonInfo daemon;
+    private final Clock clock;
+    private final String origin;
+
+    /**
+     * @param origin who asked, for the supervisor's log ("pid 4242 uid 0")
+     */
+    RequestDispatcher(Supervisor supervisor, DaemonInfo daemon, Clock clock, String origin) {
+        this.supervisor = supervisor;
+        this.daemon = daemon;
+        this.clock = clock;
+        this.origin = "control socket, " + origin;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ControlRequest request) {
+        switch (request) {
+            case RELOAD -> supervisor.reload(origin, outcome -> answer(ctx, reloadReply(outcome, supervisor.snapshot()), ""));
+            case RELOAD_NOWAIT -> reloadNoWait(ctx);
+            case STATUS -> answer(ctx, ControlReply.ok(""), StatusText.render(report()));
+            case STATUS_JSON -> answer(ctx, ControlReply.ok(""), StatusJson.render(report()) + "\n");
+            case STOP -> {
+                Replies.send(ctx, ControlReply.ok("stopping pid=" + daemon.pid()), "");
+                supervisor.stop(origin);
+            }
+            case HELP -> answer(ctx, ControlReply.ok(""), help());
+        }
+    }
+
+    private void reloadNoWait(ChannelHandlerContext ctx) {
+        ImmediateOutcome immediate = new ImmediateOutcome();
+        supervisor.reload(origin, immediate);
+        immediate.accepted = true;
+        answer(ctx, immediate.outcome == null ? ControlReply.ok("reload accepted")
+                : reloadReply(immediate.outcome, supervisor.snapshot()), "");
+    }
+
+    /**
+     * The answer to a reload: {@code ok reloaded gen=N pid=P time_to_ready=Tms}, or
+     * {@code error failed REASON} saying which worker keeps serving.
+     */
+    static ControlReply reloadReply(ReloadOutcome outcome, SupervisorSnapshot after) {
+        if (outcome instanceof ReloadOutcome.Succeeded ok) {
+            return ControlReply.ok(String.format(Locale.ROOT, "reloaded gen=%d pid=%d time_to_ready=%dms",
+                    ok.generation(), ok.pid(), ok.timeToReady().toMillis()));
+        }
+        ReloadOutcome.Failed failed = (ReloadOutcome.Failed) outcome;
+        String which = failed.generation() > 0 ? "gen=" + failed.generation() + " " : "";
+        return ControlReply.error(ControlReply.Kind.FAILED,
+                "reload " + which + "failed: " + failed.reason() + keepsServing(after));
+    }
+
+    private static String keepsServing(SupervisorSnapshot after) {
+        if (after.phase().equals(Supervisor.Phase.STOPPING.label()) || after.phase().equals(Supervisor.Phase.STOPPED.label())) {
+            return "";
+        }
+        return after.workers().stream()
+                .filter(worker -> worker.state() == WorkerState.READY)
+                .findFirst()
+                .map(RequestDispatcher::keepsServing)
+                .orElse("; no worker is serving, endlessd keeps trying");
+    }
+
+    private static String keepsServing(WorkerSnapshot worker) {
+        return "; gen=" + worker.generation() + " pid=" + worker.pid() + " keeps serving";
+    }
+
+    private StatusReport report() {
+        return new StatusReport(daemon, supervisor.snapshot(), clock.instant());
+    }
+
+    private static String help() {
+        return Arrays.stream(ControlRequest.values())
+                .map(request -> String.format(Locale.ROOT, "%-14s %s", request.line(), request.description()))
+                .collect(Collectors.joining("\n", "", "\n"));
+    }
+
+    private static void answer(ChannelHandlerContext ctx, ControlReply reply, String body) {
+        Replies.send(ctx, reply, body).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** A reload can be refused on the spot (the daemon is stopping): that outcome must be the answer. */
+    private static final class ImmediateOutcome implements Consumer<ReloadOutcome> {
+        private boolean accepted;
+        private ReloadOutcome outcome;
+
+        @Override
+        public void accept(ReloadOutcome outcome) {
+            if (!accepted) {
+                this.outcome = outcome;
+            }
+        }
+    }
+}

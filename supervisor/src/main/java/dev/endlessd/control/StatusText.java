@@ -1,0 +1,64 @@
+package dev.endlessd.control;
+
+import dev.endlessd.daemon.Durations;
+import dev.endlessd.daemon.ReloadOutcome;
+import dev.endlessd.daemon.ReloadRecord;
+import dev.endlessd.daemon.WorkerSnapshot;
+import dev.endlessd.socket.Listener;
+import java.time.Duration;
+import java.util.Locale;
+
+/** Renders a {@link StatusReport} for a terminal: a few aligned lines, newest worker first. */
+final class StatusText {
+    private StatusText() {
+    }
+
+    static String render(StatusReport report) {
+        DaemonInfo daemon = report.daemon();
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "endlessd '%s' pid %d: %s, up %s (version %s)%n", daemon.name(),
+                daemon.pid(), report.supervisor().phase(), Durations.format(report.uptime()), daemon.version()));
+        out.append("control socket: ").append(daemon.controlSocket()).append('\n');
+        out.append("listeners:\n");
+        for (Listener listener : daemon.listeners()) {
+            out.append("  ").append(listener.name()).append('=').append(listener.description()).append('\n');
+        }
+        out.append("workers:").append(report.supervisor().workers().isEmpty() ? " none\n" : "\n");
+        report.supervisor().workers().stream()
+                .sorted((a, b) -> Long.compare(b.generation(), a.generation()))
+                .forEach(worker -> out.append(worker(worker)));
+        out.append("last reload: ")
+                .append(report.supervisor().lastReload().map(last -> lastReload(last, report)).orElse("none"))
+                .append('\n');
+        return out.toString();
+    }
+
+    private static String worker(WorkerSnapshot worker) {
+        String line = String.format(Locale.ROOT, "  gen=%-4d pid=%-8d %-9s up %-8s", worker.generation(), worker.pid(),
+                worker.state().label(), Durations.format(worker.age()));
+        String status = worker.status().isEmpty() ? "" : " " + terminalSafe(worker.status());
+        return (line + status).stripTrailing() + "\n";
+    }
+
+    private static String lastReload(ReloadRecord last, StatusReport report) {
+        String what;
+        if (last.outcome() instanceof ReloadOutcome.Succeeded ok) {
+            what = String.format(Locale.ROOT, "%s succeeded: gen=%d pid=%d ready after %s",
+                    last.kind(), ok.generation(), ok.pid(), Durations.format(ok.timeToReady()));
+        } else {
+            ReloadOutcome.Failed failed = (ReloadOutcome.Failed) last.outcome();
+            what = last.kind() + " failed: " + (failed.generation() > 0 ? "gen=" + failed.generation() + ": " : "")
+                    + failed.reason();
+        }
+        Duration ago = Duration.between(last.finishedAt(), report.now());
+        return what + " (took " + Durations.format(last.took()) + ", "
+                + Durations.format(ago.isNegative() ? Duration.ZERO : ago) + " ago)";
+    }
+
+    /** A worker's STATUS= text is the worker's to choose: keep escape sequences off the terminal. */
+    private static String terminalSafe(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return out.toString();
+    }
+}
