@@ -2,11 +2,13 @@ package dev.endlessd.cli;
 
 import dev.endlessd.daemon.Daemon;
 import dev.endlessd.daemon.DaemonConfig;
+import dev.endlessd.daemon.DaemonFiles;
 import dev.endlessd.daemon.StartupException;
 import dev.endlessd.daemon.SupervisorSettings;
 import dev.endlessd.runtime.CurrentUser;
 import dev.endlessd.socket.ListenSpec;
 import dev.endlessd.spawn.WorkerCommand;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,19 +20,32 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code endlessd --cmd CMD --listen ADDR...}: runs the supervisor in the foreground. */
-@Command(name = "endlessd", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+/**
+ * {@code endlessd --cmd CMD --listen ADDR...}: runs the supervisor in the foreground; its
+ * subcommands talk to a running one.
+ */
+@Command(name = "endlessd", versionProvider = Version.class, sortOptions = false, usageHelpAutoWidth = true,
+        subcommands = {ReloadCommand.class, StatusCommand.class, StopCommand.class},
+        customSynopsis = {
+            "endlessd --cmd CMD --listen [NAME=]ADDR... [OPTIONS]",
+            "       endlessd (reload | status | stop) [OPTIONS]"},
         description = {
-            "Zero-downtime reload supervisor. Owns the listening sockets, runs CMD with them as inherited",
-            "fds (systemd socket-activation convention: fd 3+, LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES), and on",
-            "reload starts a new worker beside the old one, waits for its READY=1 on NOTIFY_SOCKET, then sends",
-            "the old one SIGTERM. Its own pid never changes.",
+            "",
+            "Zero-downtime reload supervisor. Owns the listening sockets and runs CMD with them as inherited "
+                    + "fds (systemd socket-activation convention: fd 3+, LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES). "
+                    + "On reload it starts a new worker beside the old one, waits for its READY=1 on NOTIFY_SOCKET, "
+                    + "then sends the old one SIGTERM. Its own pid never changes.",
             ""},
+        commandListHeading = "%nCommands to a running daemon (see endlessd COMMAND --help):%n",
         footer = {
             "",
-            "Signals: SIGHUP reloads; SIGTERM or SIGINT drain every worker and exit 0; a second SIGINT kills them.",
-            "Exit status: 0 stopped cleanly, 1 could not start or the first worker never got ready, 2 usage error."})
+            "Signals: SIGHUP reloads, without waiting for the outcome; SIGTERM or SIGINT drain every worker "
+                    + "and exit 0; a second SIGINT kills them."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0:stopped cleanly",
+            "1:could not start (another daemon of this --name runs, a port is taken, ...), or the first worker never got ready",
+            "2:usage error"})
 public final class EndlessdCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -50,6 +65,16 @@ public final class EndlessdCommand implements Callable<Integer> {
 
     @Mixin
     private InstanceOptions instance;
+
+    @Mixin
+    private ControlSocketOption controlSocket;
+
+    @Mixin
+    private HelpOptions help;
+
+    @Option(names = "--pid-file", paramLabel = "PATH", order = 13,
+            description = "Write the daemon's pid here once it serves its control socket (atomically); removed on exit.")
+    private Path pidFile;
 
     @Option(names = "--ready-timeout", paramLabel = "DURATION", order = 3, defaultValue = "60s",
             converter = Conversions.DurationValue.class,
@@ -77,7 +102,8 @@ public final class EndlessdCommand implements Callable<Integer> {
         DaemonConfig config = config();
         LoggingSetup.configure(instance.name());
         try {
-            return new Daemon(config, System.getenv()).run(Version.VALUE);
+            return new Daemon(config, new DaemonFiles(controlSocket.resolve(instance), Optional.ofNullable(pidFile)),
+                    System.getenv()).run(Version.VALUE);
         } catch (StartupException e) {
             org.slf4j.LoggerFactory.getLogger(EndlessdCommand.class).error("cannot start: {}", e.getMessage());
             return 1;
@@ -86,7 +112,8 @@ public final class EndlessdCommand implements Callable<Integer> {
 
     private DaemonConfig config() {
         if (command == null) {
-            throw usage("missing --cmd CMD (the command that runs your server, e.g. --cmd \"java -jar app.jar\")");
+            throw usage("missing --cmd CMD (the command that runs your server, e.g. --cmd \"java -jar app.jar\"), "
+                    + "or a command: reload, status, stop");
         }
         if (backlog < 1) {
             throw usage("backlog: " + backlog + " (expected: > 0)");

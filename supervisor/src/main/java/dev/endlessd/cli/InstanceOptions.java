@@ -16,12 +16,12 @@ public final class InstanceOptions {
 
     private String name = "default";
 
-    @Option(names = "--runtime-dir", paramLabel = "DIR",
+    @Option(names = "--runtime-dir", paramLabel = "DIR", order = 11,
             description = "Base directory for the private runtime directory (notify and control sockets). "
                     + "Default: $RUNTIME_DIRECTORY, /run/endlessd as root, else $XDG_RUNTIME_DIR/endlessd or /tmp/endlessd-UID.")
     private Path runtimeDir;
 
-    @Option(names = "--name", paramLabel = "NAME", defaultValue = "default",
+    @Option(names = "--name", paramLabel = "NAME", defaultValue = "default", order = 10,
             description = "Names this service instance: keys its runtime directory and prefixes its logs (default: ${DEFAULT-VALUE}).")
     void name(String value) {
         if (!NAME.matcher(value).matches()) {

@@ -12,6 +12,6 @@ public final class Main {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new EndlessdCommand());
+        return new CommandLine(new EndlessdCommand()).setParameterExceptionHandler(new UsageErrors());
     }
 }

@@ -1,5 +1,8 @@
 package dev.endlessd.daemon;
 
+import dev.endlessd.control.ControlServer;
+import dev.endlessd.control.ControlSocketFile;
+import dev.endlessd.control.DaemonInfo;
 import dev.endlessd.runtime.CurrentUser;
 import dev.endlessd.runtime.RuntimeDirectory;
 import dev.endlessd.socket.ListenException;
@@ -15,6 +18,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,49 +28,99 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running endlessd process: binds (or adopts) the listeners, prepares the runtime directory,
- * turns signals into supervisor events on one event loop, and returns when the supervisor stopped.
+ * The running endlessd process: takes the instance's lock, binds (or adopts) the listeners, opens
+ * the control socket, turns signals and control requests into supervisor events on one event
+ * loop, and returns when the supervisor stopped.
  */
 public final class Daemon {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
     private final DaemonConfig config;
+    private final DaemonFiles files;
     private final Map<String, String> environment;
     private final long pid = ProcessHandle.current().pid();
+    private final Instant startedAt = Instant.now();
     private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
 
-    public Daemon(DaemonConfig config, Map<String, String> environment) {
+    public Daemon(DaemonConfig config, DaemonFiles files, Map<String, String> environment) {
         this.config = config;
+        this.files = files;
         this.environment = Map.copyOf(environment);
     }
 
     /**
-     * Runs until the service stopped.
+     * Runs until the service stopped. A second daemon of the same name is refused before it binds
+     * anything.
      *
      * @return the process exit code: 0 after a graceful stop, 1 when the first worker never got ready
      */
     public int run(String version) throws StartupException {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("endlessd-loop"),
-                EpollIoHandler.newFactory());
+        RuntimeDirectory runtimeDirectory = prepareRuntimeDirectory();
+        InstanceLock lock = InstanceLock.acquire(runtimeDirectory.path(), config.serviceName(), pid);
         try {
-            EventLoop loop = group.next();
-            List<Listener> listeners = listeners(group);
+            claimControlSocket();
+            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("endlessd-loop"),
+                    EpollIoHandler.newFactory());
             try {
-                RuntimeDirectory runtimeDirectory = prepareRuntimeDirectory();
-                log.info("endlessd {} pid={} listening on {}; runtime directory {}; command: {}", version, pid,
-                        describe(listeners), runtimeDirectory.path(), config.command());
-                Supervisor supervisor = new Supervisor(config.settings(),
-                        new ProcessWorkerStarter(config.serviceName(), config.command(), listeners,
-                                new WorkerEnvironment(environment), runtimeDirectory, loop, new PosixProcessLauncher()),
-                        new EventLoopTimers(loop), Clock.systemUTC(), exitCode::complete);
-                installSignalHandlers(loop, supervisor);
-                loop.execute(supervisor::start);
-                return exitCode.join();
+                return serve(group, runtimeDirectory, version);
             } finally {
-                listeners.forEach(Listener::close);
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             }
         } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            lock.close();
+        }
+    }
+
+    private int serve(EventLoopGroup group, RuntimeDirectory runtimeDirectory, String version) throws StartupException {
+        EventLoop loop = group.next();
+        List<Listener> listeners = listeners(group);
+        try {
+            Supervisor supervisor = new Supervisor(config.settings(),
+                    new ProcessWorkerStarter(config.serviceName(), config.command(), listeners,
+                            new WorkerEnvironment(environment), runtimeDirectory, loop, new PosixProcessLauncher()),
+                    new EventLoopTimers(loop), Clock.systemUTC(), exitCode::complete);
+            ControlServer control = openControlSocket(loop, supervisor,
+                    new DaemonInfo(config.serviceName(), version, pid, startedAt, files.controlSocket(), listeners));
+            try {
+                log.info("endlessd {} pid={} listening on {}; runtime directory {}; control socket {}; command: {}",
+                        version, pid, describe(listeners), runtimeDirectory.path(), files.controlSocket(),
+                        config.command());
+                return superviseUntilStopped(loop, supervisor);
+            } finally {
+                control.close();
+            }
+        } finally {
+            listeners.forEach(Listener::close);
+        }
+    }
+
+    private int superviseUntilStopped(EventLoop loop, Supervisor supervisor) throws StartupException {
+        PidFile pidFile = PidFile.write(files.pidFile(), pid);
+        try {
+            installSignalHandlers(loop, supervisor);
+            loop.execute(supervisor::start);
+            return exitCode.join();
+        } finally {
+            pidFile.close();
+        }
+    }
+
+    private void claimControlSocket() throws StartupException {
+        try {
+            if (ControlSocketFile.claim(files.controlSocket())) {
+                log.info("removed stale control socket {} (the daemon that made it is gone)", files.controlSocket());
+            }
+        } catch (IOException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    private ControlServer openControlSocket(EventLoop loop, Supervisor supervisor, DaemonInfo info)
+            throws StartupException {
+        try {
+            return ControlServer.bind(files.controlSocket(), loop, supervisor, info, CurrentUser.uid(), Clock.systemUTC());
+        } catch (IOException e) {
+            throw new StartupException(e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,68 @@
+package dev.endlessd.cli;
+
+import dev.endlessd.control.ControlClient;
+import dev.endlessd.control.ControlException;
+import dev.endlessd.control.ControlReply;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+
+/**
+ * A command that talks to a running daemon over its control socket: connects, lets the subclass
+ * ask, and turns what went wrong into a message and an exit code.
+ */
+abstract class ClientCommand implements Callable<Integer> {
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_NO_DAEMON = 3;
+    static final int EXIT_REFUSED = 4;
+
+    /** How long a daemon may take to answer a request that needs no waiting. */
+    static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    InstanceOptions instance;
+
+    @Mixin
+    ControlSocketOption controlSocket;
+
+    @Mixin
+    HelpOptions help;
+
+    @Override
+    public final Integer call() {
+        Path socket = controlSocket.resolve(instance);
+        try (ControlClient client = ControlClient.connect(socket)) {
+            return talk(client);
+        } catch (ControlException e) {
+            err().println("endlessd: " + e.getMessage());
+            return e.problem() == ControlException.Problem.NO_DAEMON ? EXIT_NO_DAEMON : EXIT_REFUSED;
+        } finally {
+            out().flush();
+            err().flush();
+        }
+    }
+
+    /** Sends the request and prints the outcome; returns the exit code. */
+    abstract int talk(ControlClient client) throws ControlException;
+
+    /** Prints an error answer; a failed attempt exits 1, a refused request 4. */
+    int refused(ControlReply reply) {
+        err().println("endlessd: " + reply.text());
+        return reply.kind() == ControlReply.Kind.FAILED ? EXIT_FAILED : EXIT_REFUSED;
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.endlessd.cli;
+
+import dev.endlessd.control.ControlSocketFile;
+import dev.endlessd.runtime.CurrentUser;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code --control-socket PATH}: where the daemon listens and where the commands talk to it. */
+final class ControlSocketOption {
+
+    @Option(names = "--control-socket", paramLabel = "PATH", order = 12,
+            description = "The control socket. Default: control.sock in the instance's runtime directory.")
+    private Path path;
+
+    /** The path given, or the default one of {@code instance}. */
+    Path resolve(InstanceOptions instance) {
+        if (path != null) {
+            return path.toAbsolutePath().normalize();
+        }
+        return ControlSocketFile.in(instance.runtimeDirectory(System.getenv(), CurrentUser.uid()));
+    }
+}
