@@ -1,0 +1,139 @@
+package dev.endlessd.sample;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The command line, parsed once into typed values.
+ *
+ * @param port          {@code --port}: the port to bind when no socket is inherited; empty for the default
+ * @param config        {@code --config}: the properties file to read; empty to fall back to
+ *                      {@code SAMPLE_CONFIG} or the built-in greeting
+ * @param drainTimeout  {@code --drain-timeout}: how long a drain may take before the rest is cut
+ * @param warmUpRequests {@code --warm-up}: requests sent to ourselves before reporting ready; 0 skips it
+ * @param help          {@code --help}
+ */
+record Options(OptionalInt port, Optional<Path> config, Duration drainTimeout, int warmUpRequests, boolean help) {
+
+    static final int DEFAULT_PORT = 8080;
+    static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(25);
+    static final int DEFAULT_WARM_UP_REQUESTS = 2000;
+    static final int MAX_WARM_UP_REQUESTS = 1_000_000;
+
+    static final String USAGE = String.join("\n",
+            "Usage: java -jar sample-app.jar [--port N] [--config PATH] [--drain-timeout DURATION] [--warm-up N]",
+            "",
+            "A small HTTP service that behaves the way an endlessd worker should.",
+            "",
+            "  --port N                  port to bind when no socket is inherited (LISTEN_FDS); default "
+                    + DEFAULT_PORT + ", 0 picks a free one",
+            "  --config PATH             properties file with greeting=...; default: $SAMPLE_CONFIG, else a"
+                    + " built-in greeting",
+            "  --drain-timeout DURATION  after SIGTERM, how long in-flight requests may take before the rest"
+                    + " are cut, e.g. 500ms, 25s, 2m; default " + DEFAULT_DRAIN_TIMEOUT.toSeconds() + "s",
+            "  --warm-up N               requests sent to a private port before reporting ready; 0 skips it;"
+                    + " default " + DEFAULT_WARM_UP_REQUESTS,
+            "  -h, --help                show this help",
+            "",
+            "Environment: LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES (inherited sockets), NOTIFY_SOCKET (readiness),",
+            "ENDLESSD_GENERATION (shown on GET /), SAMPLE_CONFIG (config path when --config is absent).",
+            "Exit status: 0 after a drain, 1 when it cannot start, 2 on a command-line mistake.");
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)?");
+
+    static Options parse(String... args) throws UsageException {
+        OptionalInt port = OptionalInt.empty();
+        Optional<Path> config = Optional.empty();
+        Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        int warmUp = DEFAULT_WARM_UP_REQUESTS;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("-h") || arg.equals("--help")) {
+                return new Options(port, config, drainTimeout, warmUp, true);
+            }
+            if (!arg.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + arg + "' (this program takes options only;"
+                        + " see --help)");
+            }
+            int eq = arg.indexOf('=');
+            String name = eq < 0 ? arg : arg.substring(0, eq);
+            String value;
+            if (eq >= 0) {
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length && isKnown(name)) {
+                value = args[++i];
+            } else {
+                value = null;
+            }
+            switch (name) {
+                case "--port":
+                    port = OptionalInt.of(integer("port", value, 0, 65535, "a port from 0 to 65535"));
+                    break;
+                case "--config":
+                    config = Optional.of(path("config", value));
+                    break;
+                case "--drain-timeout":
+                    drainTimeout = duration("drain-timeout", value);
+                    break;
+                case "--warm-up":
+                    warmUp = integer("warm-up", value, 0, MAX_WARM_UP_REQUESTS,
+                            "a request count from 0 to " + MAX_WARM_UP_REQUESTS);
+                    break;
+                default:
+                    throw new UsageException("unknown option '" + name + "' (see --help)");
+            }
+        }
+        return new Options(port, config, drainTimeout, warmUp, false);
+    }
+
+    private static boolean isKnown(String name) {
+        return name.equals("--port") || name.equals("--config") || name.equals("--drain-timeout")
+                || name.equals("--warm-up");
+    }
+
+    private static int integer(String option, String value, int min, int max, String expected)
+            throws UsageException {
+        try {
+            int parsed = Integer.parseInt(require(option, value, expected));
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(option + ": " + value + " (expected: " + expected + ")");
+    }
+
+    private static Path path(String option, String value) throws UsageException {
+        if (require(option, value, "a file path").isEmpty()) {
+            throw new UsageException(option + ": empty (expected: a file path)");
+        }
+        return Path.of(value);
+    }
+
+    private static Duration duration(String option, String value) throws UsageException {
+        String expected = "> 0, a number with unit ms, s or m, e.g. 25s";
+        Matcher m = DURATION.matcher(require(option, value, expected));
+        if (m.matches()) {
+            long amount = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            Duration parsed = unit.equals("ms") ? Duration.ofMillis(amount)
+                    : unit.equals("m") ? Duration.ofMinutes(amount) : Duration.ofSeconds(amount);
+            if (!parsed.isZero()) {
+                return parsed;
+            }
+        }
+        throw new UsageException(option + ": " + value + " (expected: " + expected + ")");
+    }
+
+    private static String require(String option, String value, String expected) throws UsageException {
+        if (value == null) {
+            throw new UsageException(option + ": missing value (expected: " + expected + ")");
+        }
+        return value;
+    }
+}

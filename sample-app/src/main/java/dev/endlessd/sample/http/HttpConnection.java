@@ -1,0 +1,214 @@
+package dev.endlessd.sample.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP connection's lifecycle, and how it ends when the server drains.
+ *
+ * <p>Requests are served one at a time, in order: auto-read is off, the socket is read again only when
+ * no request is waiting, and pipelined requests that one read brought in wait in a queue. (Netty's
+ * {@code FlowControlHandler} would do this, but in 4.2.15 to 4.2.18 it loses a {@code read()} issued
+ * while a message is being delivered and stalls keep-alive connections; netty/netty#17050.)
+ *
+ * <p>On drain, by state:
+ * <ul>
+ *   <li>{@link State#IDLE} (kept alive between requests): closed now. A client that reuses an idle
+ *       connection must be ready for the server to close it, and retries (RFC 9112, 9.3.1).</li>
+ *   <li>{@link State#BUSY}: the response goes out with {@code Connection: close}, then the connection
+ *       closes.</li>
+ *   <li>{@link State#NEW} (accepted, no request yet): the client is most likely about to send one, and a
+ *       fresh connection closed under it is a failed request it would not retry. It gets
+ *       {@link #FIRST_REQUEST_GRACE} from its accept to send it; the answer carries
+ *       {@code Connection: close}.</li>
+ * </ul>
+ * Closing is graceful: FIN first, then the connection reads and discards until the client closes or
+ * {@link #LINGER} passes. Closing with unread input would make the kernel send RST, which can destroy a
+ * response the client has not read yet.
+ *
+ * <p>Not sharable; every method runs on the connection's event loop.
+ */
+final class HttpConnection extends ChannelInboundHandlerAdapter {
+
+    /** How long a connection accepted without a request yet may still send one once the drain started. */
+    static final Duration FIRST_REQUEST_GRACE = Duration.ofSeconds(5);
+
+    /** How long a closing connection waits for the client to close its side. */
+    static final Duration LINGER = Duration.ofSeconds(2);
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
+
+    enum State { NEW, BUSY, IDLE, CLOSING }
+
+    private final Routes routes;
+    private final Connections connections;
+    private final String workerPid;
+    private final Queue<FullHttpRequest> waiting = new ArrayDeque<>();
+    private State state = State.NEW;
+    private long acceptedAtNanos;
+
+    HttpConnection(Routes routes, Connections connections, long workerPid) {
+        this.routes = routes;
+        this.connections = connections;
+        this.workerPid = Long.toString(workerPid);
+    }
+
+    State state() {
+        return state;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        acceptedAtNanos = ctx.executor().ticker().nanoTime();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (connections.isDraining()) {
+            drain(ctx);
+        }
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (state == State.CLOSING || !(msg instanceof FullHttpRequest)) {
+            ReferenceCountUtil.release(msg);
+        } else if (state == State.BUSY) {
+            waiting.add((FullHttpRequest) msg);
+        } else {
+            serve(ctx, (FullHttpRequest) msg);
+        }
+    }
+
+    private void serve(ChannelHandlerContext ctx, FullHttpRequest request) {
+        try {
+            state = State.BUSY;
+            Reply reply = routes.reply(request, connections.isDraining());
+            boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+            HttpVersion version = request.protocolVersion();
+            if (reply.delay().isZero()) {
+                respond(ctx, reply, version, keepAlive);
+            } else {
+                ctx.executor().schedule(() -> respond(ctx, reply, version, keepAlive),
+                        reply.delay().toNanos(), TimeUnit.NANOSECONDS);
+            }
+        } finally {
+            request.release();
+        }
+    }
+
+    private void respond(ChannelHandlerContext ctx, Reply reply, HttpVersion version, boolean keepAlive) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        // Decided now, not when the request arrived: a drain may have started while it was in progress.
+        boolean close = !keepAlive || connections.isDraining();
+        FullHttpResponse response = new DefaultFullHttpResponse(version, reply.status(),
+                Unpooled.copiedBuffer(reply.body(), StandardCharsets.UTF_8));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=UTF-8")
+                .set("X-Worker-Pid", workerPid);
+        reply.headers().forEach(response.headers()::set);
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        HttpUtil.setKeepAlive(response, !close);
+        ctx.writeAndFlush(response).addListener((ChannelFutureListener) written -> {
+            if (!written.isSuccess()) {
+                ctx.close();
+            } else if (close) {
+                closeGracefully(ctx);
+            } else if (!waiting.isEmpty()) {
+                serve(ctx, waiting.remove());
+            } else {
+                state = State.IDLE;
+                ctx.read();
+            }
+        });
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == Connections.DRAIN_STARTED) {
+            drain(ctx);
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    private void drain(ChannelHandlerContext ctx) {
+        switch (state) {
+            case IDLE:
+                closeGracefully(ctx);
+                break;
+            case NEW:
+                long waited = ctx.executor().ticker().nanoTime() - acceptedAtNanos;
+                ctx.executor().schedule(() -> {
+                    if (state == State.NEW) {
+                        closeGracefully(ctx);
+                    }
+                }, Math.max(0, FIRST_REQUEST_GRACE.toNanos() - waited), TimeUnit.NANOSECONDS);
+                break;
+            default:
+                break; // BUSY closes after its response; CLOSING is on its way out
+        }
+    }
+
+    private void closeGracefully(ChannelHandlerContext ctx) {
+        if (state == State.CLOSING) {
+            return;
+        }
+        state = State.CLOSING;
+        // Pipelined behind a Connection: close response: RFC 9112, 9.3.2 leaves them to the client to retry.
+        releaseWaiting();
+        if (!(ctx.channel() instanceof DuplexChannel)) {
+            ctx.close();
+            return;
+        }
+        ((DuplexChannel) ctx.channel()).shutdownOutput().addListener(shut -> {
+            if (!shut.isSuccess()) {
+                ctx.close();
+                return;
+            }
+            ctx.channel().config().setAutoRead(true);
+            ctx.executor().schedule(() -> {
+                ctx.close();
+            }, LINGER.toNanos(), TimeUnit.NANOSECONDS);
+        });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        releaseWaiting();
+        ctx.fireChannelInactive();
+    }
+
+    private void releaseWaiting() {
+        for (FullHttpRequest request = waiting.poll(); request != null; request = waiting.poll()) {
+            request.release();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("connection {} failed: {}", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,203 @@
+package dev.endlessd.sample.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sample HTTP service: serves on any number of listeners, and drains on request.
+ *
+ * <p>Lifecycle: {@code SERVING} from construction, {@code DRAINING} after {@link #drain}, {@code DRAINED}
+ * when its future completes. Drain state is owned by one event loop of the acceptor group; other
+ * threads only post to it.
+ *
+ * <p>Thread-safe.
+ */
+public final class HttpServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    private static final int MAX_REQUEST_BYTES = 64 * 1024;
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+
+    private final AppInfo info;
+    private final EventLoopGroup acceptors;
+    private final EventLoopGroup workers;
+    private final EventLoop owner;
+    private final Connections connections;
+    private final ChannelGroup listeners;
+    private final Routes routes;
+    private final Promise<DrainResult> drained;
+    private volatile boolean drainRequested;
+
+    // Owned by `owner`.
+    private long drainStartedNanos;
+    private boolean listenersClosed;
+
+    /**
+     * @param acceptors the group that runs the listeners (one loop is plenty)
+     * @param workers   the group that runs accepted connections
+     */
+    public HttpServer(AppInfo info, EventLoopGroup acceptors, EventLoopGroup workers) {
+        this.info = info;
+        this.acceptors = acceptors;
+        this.workers = workers;
+        this.owner = acceptors.next();
+        this.connections = new Connections(owner);
+        this.listeners = new DefaultChannelGroup("listeners", owner);
+        this.routes = new Routes(info);
+        this.drained = owner.newPromise();
+    }
+
+    /**
+     * Starts accepting on an inherited listener, already bound and listening. It is registered, never
+     * bound.
+     *
+     * @return completes when the listener is accepting
+     */
+    public ChannelFuture serve(ServerChannel listener) {
+        return track(bootstrap().channelFactory(() -> listener).register());
+    }
+
+    /**
+     * Binds a new TCP listener of our own ({@code port 0} picks a free one).
+     *
+     * @return completes with the bound channel, whose {@code localAddress()} tells the port
+     */
+    public ChannelFuture bind(SocketAddress address) {
+        return track(bootstrap().channel(EpollServerSocketChannel.class).bind(address));
+    }
+
+    private ChannelFuture track(ChannelFuture listening) {
+        listening.addListener(done -> {
+            if (done.isSuccess()) {
+                listeners.add(listening.channel());
+                if (drainRequested) {
+                    listening.channel().close();
+                }
+            }
+        });
+        return listening;
+    }
+
+    private ServerBootstrap bootstrap() {
+        return new ServerBootstrap()
+                .group(acceptors, workers)
+                .handler(new AcceptedConnections())
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(
+                                new HttpServerCodec(),
+                                new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                                new HttpConnection(routes, connections, info.pid()));
+                    }
+                });
+    }
+
+    /** Closes one listener we no longer want (e.g. a private warm-up port); connections stay. */
+    public ChannelFuture stopListening(Channel listener) {
+        return listener.close();
+    }
+
+    /** The listeners currently accepting. */
+    public List<Channel> listeners() {
+        return new ArrayList<>(listeners);
+    }
+
+    /** Number of connections currently open. */
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /**
+     * Stops accepting at once, lets requests in progress finish, closes idle connections, answers requests
+     * still arriving with {@code Connection: close}, and completes when no connection is left, or at
+     * {@code deadline}, closing whatever is left. Calling it again returns the same future and keeps
+     * the first deadline.
+     */
+    public Future<DrainResult> drain(Duration deadline) {
+        owner.execute(() -> startDrain(deadline));
+        return drained;
+    }
+
+    private void startDrain(Duration deadline) {
+        if (drainRequested) {
+            return;
+        }
+        drainRequested = true;
+        drainStartedNanos = System.nanoTime();
+        LOG.info("drain started: closing {} listener(s); {} connection(s) open, deadline in {} ms",
+                listeners.size(), connections.size(), deadline.toMillis());
+        listeners.close().addListener(closed -> {
+            listenersClosed = true;
+            finishIfDone();
+        });
+        connections.startDraining();
+        owner.schedule(() -> cutAtDeadline(deadline), deadline.toNanos(), TimeUnit.NANOSECONDS);
+        Future<?> progress = owner.scheduleAtFixedRate(this::logProgress, PROGRESS_EVERY.toNanos(),
+                PROGRESS_EVERY.toNanos(), TimeUnit.NANOSECONDS);
+        drained.addListener(done -> progress.cancel(false));
+    }
+
+    private void logProgress() {
+        LOG.info("draining: {} connection(s) left", connections.size());
+    }
+
+    void connectionClosed() {
+        owner.execute(this::finishIfDone);
+    }
+
+    private void finishIfDone() {
+        if (drainRequested && listenersClosed && connections.isEmpty()) {
+            drained.trySuccess(new DrainResult(0, sinceDrainStarted()));
+        }
+    }
+
+    private void cutAtDeadline(Duration deadline) {
+        if (drained.isDone()) {
+            return;
+        }
+        int left = connections.size();
+        LOG.warn("drain deadline ({} ms) reached with {} connection(s) still open; closing them (raise"
+                + " --drain-timeout if requests legitimately take this long)", deadline.toMillis(), left);
+        connections.closeAll().addListener(closed -> drained.trySuccess(new DrainResult(left, sinceDrainStarted())));
+    }
+
+    private Duration sinceDrainStarted() {
+        return Duration.ofNanos(System.nanoTime() - drainStartedNanos);
+    }
+
+    /** Sees each connection on the acceptor loop the moment it is accepted, before it is registered. */
+    private final class AcceptedConnections extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            Channel connection = (Channel) msg;
+            connections.add(connection);
+            connection.closeFuture().addListener(closed -> connectionClosed());
+            ctx.fireChannelRead(msg);
+        }
+    }
+}
