@@ -5,13 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Reads and resets a descriptor's status flags, for tests. */
-final class FdFlags {
+public final class FdFlags {
+
+    public static final int O_NONBLOCK = 04000;
 
     private FdFlags() {
     }
 
     /** The {@code flags:} line of {@code /proc/<pid>/fdinfo/<fd>}: the open file description's status flags. */
-    static int of(long pid, int fd) throws IOException {
+    public static int of(long pid, int fd) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "fdinfo", Integer.toString(fd)))) {
             if (line.startsWith("flags:")) {
                 return Integer.parseInt(line.substring("flags:".length()).trim(), 8);

@@ -26,8 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Runs against sockets this JVM opens itself, at whatever fd numbers the kernel hands out. */
 class InheritedListenersTest {
 
-    private static final int O_NONBLOCK = 04000;
-
     private final List<FileDescriptor> opened = new ArrayList<>();
 
     @TempDir
@@ -78,11 +76,11 @@ class InheritedListenersTest {
         socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         socket.listen(16);
         FdFlags.setBlocking(socket.intValue());
-        assertEquals(0, FdFlags.of(socket.intValue()) & O_NONBLOCK, "precondition: blocking, as endlessd passes it");
+        assertEquals(0, FdFlags.of(socket.intValue()) & FdFlags.O_NONBLOCK, "precondition: blocking, as endlessd passes it");
 
         InheritedListeners.open(new ListenFd(socket.intValue(), "http"));
 
-        assertEquals(O_NONBLOCK, FdFlags.of(socket.intValue()) & O_NONBLOCK);
+        assertEquals(FdFlags.O_NONBLOCK, FdFlags.of(socket.intValue()) & FdFlags.O_NONBLOCK);
     }
 
     @Test
