@@ -1,0 +1,43 @@
+package dev.endlessd.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InstanceLockTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSecondDaemonOfTheSameNameIsToldWhoRunsAndWhatToDo() throws Exception {
+        InstanceLock first = InstanceLock.acquire(dir, "shop", 4242);
+        try {
+            StartupException refused = assertThrows(StartupException.class, () -> InstanceLock.acquire(dir, "shop", 4343));
+            assertEquals("endlessd 'shop' is already running (pid 4242): stop it (endlessd stop --name shop) "
+                    + "or choose another --name", refused.getMessage());
+        } finally {
+            first.close();
+        }
+    }
+
+    @Test
+    void theFileSaysWhoHoldsTheLockAndIsGoneOnceReleased() throws Exception {
+        InstanceLock lock = InstanceLock.acquire(dir, "shop", 77);
+        assertEquals("77\n", Files.readString(dir.resolve("lock")));
+        lock.close();
+        assertFalse(Files.exists(dir.resolve("lock")));
+        InstanceLock.acquire(dir, "shop", 78).close();
+    }
+
+    @Test
+    void aLockFileLeftByACrashDoesNotBlock() throws IOException, StartupException {
+        Files.writeString(dir.resolve("lock"), "999999\n");
+        InstanceLock.acquire(dir, "shop", 5).close();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.endlessd.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PidFileTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void holdsThePidWhileRunningAndIsGoneAfterwards() throws Exception {
+        Path file = dir.resolve("endlessd.pid");
+        PidFile pidFile = PidFile.write(Optional.of(file), 4242);
+        assertEquals("4242\n", Files.readString(file));
+        try (var leftovers = Files.list(dir)) {
+            assertEquals(1, leftovers.count(), "no temporary file is left next to it");
+        }
+        pidFile.close();
+        assertFalse(Files.exists(file));
+    }
+
+    @Test
+    void aPidFileRewrittenBySomeoneElseIsLeftAlone() throws Exception {
+        Path file = dir.resolve("endlessd.pid");
+        PidFile pidFile = PidFile.write(Optional.of(file), 4242);
+        Files.writeString(file, "5000\n");
+        pidFile.close();
+        assertEquals("5000\n", Files.readString(file));
+    }
+
+    @Test
+    void anUnwritablePlaceNamesTheFlagAndThePath() {
+        Path file = dir.resolve("missing").resolve("endlessd.pid");
+        StartupException error = assertThrows(StartupException.class, () -> PidFile.write(Optional.of(file), 1));
+        assertTrue(error.getMessage().startsWith("cannot write --pid-file " + file), error.getMessage());
+    }
+
+    @Test
+    void withoutAPathNothingIsWritten() throws Exception {
+        PidFile.write(Optional.empty(), 1).close();
+        try (var files = Files.list(dir)) {
+            assertEquals(0, files.count());
+        }
+    }
+}
