@@ -35,13 +35,19 @@ final class Cli {
 
     /** Runs {@code prefix... endlessd args...}, e.g. with {@code setpriv} to be another user. */
     Result runAs(List<String> prefix, String... args) throws IOException, InterruptedException {
+        return runAs(prefix, DaemonProcess.launcher(), args);
+    }
+
+    /** Runs {@code prefix... launcher args...}, in the scratch directory. */
+    Result runAs(List<String> prefix, Path launcher, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(prefix);
-        command.add(DaemonProcess.launcher().toString());
+        command.add(launcher.toString());
         command.addAll(List.of(args));
         int run = ++runs;
         Path out = scratch.resolve("cli-" + run + ".out");
         Path err = scratch.resolve("cli-" + run + ".err");
         Process process = new ProcessBuilder(command)
+                .directory(scratch.toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

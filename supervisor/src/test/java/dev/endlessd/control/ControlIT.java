@@ -240,8 +240,16 @@ class ControlIT {
             Files.setPosixFilePermissions(runtimeDir.resolve("default").resolve("control.sock"),
                     PosixFilePermissions.fromString("rw-rw-rw-"));
 
+            // and the client runs from a copy that nobody can read, wherever the build tree is
+            Path bin = Files.createDirectory(dir.resolve("bin"), PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwxr-xr-x")));
+            Path launcher = Files.copy(DaemonProcess.launcher(), bin.resolve("endlessd"));
+            Files.copy(DaemonProcess.launcher().resolveSibling("endlessd.jar"), bin.resolve("endlessd.jar"));
+            Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(bin.resolve("endlessd.jar"), PosixFilePermissions.fromString("rw-r--r--"));
+
             Cli.Result reload = cli.runAs(List.of("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"),
-                    "reload", "--runtime-dir", runtimeDir.toString());
+                    launcher, "reload", "--runtime-dir", runtimeDir.toString());
 
             assertEquals(4, reload.exitCode(), reload.toString());
             assertTrue(reload.err().matches("endlessd: uid \\d+ may not control endlessd 'default', which runs as uid 0 "
@@ -344,5 +352,12 @@ class ControlIT {
             assertEquals(0, status.exitCode(), status.toString());
             assertEquals(socket.toString(), new ObjectMapper().readTree(status.out()).get("control_socket").asText());
         }
+    }
+
+    @Test
+    void theBuildMadeABashCompletionScriptThatKnowsEveryCommandAndFlag() throws IOException {
+        String script = Files.readString(DaemonProcess.launcher().resolveSibling("endlessd_completion"));
+        assertTrue(script.contains("local commands=\"reload status stop\""), "subcommands are completed");
+        assertTrue(script.contains("'--no-wait'") && script.contains("'--json'") && script.contains("'--control-socket'"));
     }
 }
