@@ -16,6 +16,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -137,7 +138,7 @@ public final class SampleApp {
     }
 
     private SampleConfig loadConfig() throws IOException {
-        Optional<java.nio.file.Path> path = SampleConfig.locate(options.config(), env);
+        Optional<Path> path = SampleConfig.locate(options.config(), env);
         return path.isPresent() ? SampleConfig.load(path.get()) : SampleConfig.builtIn();
     }
 

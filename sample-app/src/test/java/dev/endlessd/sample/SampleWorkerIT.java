@@ -125,6 +125,24 @@ class SampleWorkerIT {
     }
 
     @Test
+    void drainDeadlineCutsWhatIsLeftAndStillExitsZero() throws Exception {
+        Launched launched = launch("--tcp", "127.0.0.1", 1, "--drain-timeout", "1s");
+        awaitNotification();
+        long worker = launched.workers.get(0);
+        RawHttpConnection stuck = new RawHttpConnection(launched.address);
+        stuck.send("/slow?ms=60000");
+        try (RawHttpConnection last = new RawHttpConnection(launched.address)) {
+            assertEquals(200, last.get("/healthz").status());
+        }
+
+        terminate(worker);
+
+        assertEquals(0, launched.exitStatus(worker));
+        launched.output.await("exit 0: drain deadline cut 1 connection\\(s\\)", WAIT);
+        stuck.close();
+    }
+
+    @Test
     void servesOnAnInheritedUnixSocket() throws Exception {
         Launched launched = launch("--unix", dir.resolve("http.sock").toString(), 1);
         awaitNotification();
@@ -206,10 +224,12 @@ class SampleWorkerIT {
         output.await("sample-app: drain-timeout: -1s \\(expected: > 0", WAIT);
     }
 
-    private Launched launch(String socketOption, String socketValue, int workers) throws Exception {
+    private Launched launch(String socketOption, String socketValue, int workers, String... appArgs)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of("python3", launcher(), socketOption, socketValue,
                 "--workers", Integer.toString(workers), "--",
                 java(), "-jar", jar(), "--config", config.toString(), "--warm-up", "100"));
+        command.addAll(List.of(appArgs));
         Process process = start(command, Map.of("NOTIFY_SOCKET", dir.resolve("notify.sock").toString(),
                 "ENDLESSD_GENERATION", "7"));
         ProcessOutput output = new ProcessOutput(process.getInputStream(), "launcher");

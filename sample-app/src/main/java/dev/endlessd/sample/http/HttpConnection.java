@@ -71,10 +71,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         this.workerPid = Long.toString(workerPid);
     }
 
-    State state() {
-        return state;
-    }
-
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         acceptedAtNanos = ctx.executor().ticker().nanoTime();

@@ -19,8 +19,6 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,13 +26,22 @@ import org.slf4j.LoggerFactory;
 /**
  * The sample HTTP service: serves on any number of listeners, and drains on request.
  *
- * <p>Lifecycle: {@code SERVING} from construction, {@code DRAINING} after {@link #drain}, {@code DRAINED}
- * when its future completes. Drain state is owned by one event loop of the acceptor group; other
- * threads only post to it.
+ * <p>Lifecycle: serving, then draining after {@link #drain}, then drained when its future completes.
+ * The drain is driven by one event loop of the acceptor group; other threads only post to it.
  *
  * <p>Thread-safe.
  */
 public final class HttpServer {
+
+    /** Where the server is in its life; it only moves forward. */
+    private enum Phase {
+        /** Accepting and serving. */
+        SERVING,
+        /** Listeners closed; the open connections are finishing. */
+        DRAINING,
+        /** No connection left, or the deadline closed them; {@link #drain}'s future is complete. */
+        DRAINED
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     private static final int MAX_REQUEST_BYTES = 64 * 1024;
@@ -48,9 +55,9 @@ public final class HttpServer {
     private final ChannelGroup listeners;
     private final Routes routes;
     private final Promise<DrainResult> drained;
-    private volatile boolean drainRequested;
+    private volatile Phase phase = Phase.SERVING;
 
-    // Owned by `owner`.
+    // Written by `owner` only.
     private long drainStartedNanos;
     private boolean listenersClosed;
 
@@ -92,7 +99,7 @@ public final class HttpServer {
         listening.addListener(done -> {
             if (done.isSuccess()) {
                 listeners.add(listening.channel());
-                if (drainRequested) {
+                if (phase != Phase.SERVING) {
                     listening.channel().close();
                 }
             }
@@ -116,16 +123,6 @@ public final class HttpServer {
                 });
     }
 
-    /** Closes one listener we no longer want (e.g. a private warm-up port); connections stay. */
-    public ChannelFuture stopListening(Channel listener) {
-        return listener.close();
-    }
-
-    /** The listeners currently accepting. */
-    public List<Channel> listeners() {
-        return new ArrayList<>(listeners);
-    }
-
     /** Number of connections currently open. */
     public int openConnections() {
         return connections.size();
@@ -143,10 +140,10 @@ public final class HttpServer {
     }
 
     private void startDrain(Duration deadline) {
-        if (drainRequested) {
+        if (phase != Phase.SERVING) {
             return;
         }
-        drainRequested = true;
+        phase = Phase.DRAINING;
         drainStartedNanos = System.nanoTime();
         LOG.info("drain started: closing {} listener(s); {} connection(s) open, deadline in {} ms",
                 listeners.size(), connections.size(), deadline.toMillis());
@@ -165,24 +162,33 @@ public final class HttpServer {
         LOG.info("draining: {} connection(s) left", connections.size());
     }
 
-    void connectionClosed() {
+    private void connectionClosed() {
         owner.execute(this::finishIfDone);
     }
 
     private void finishIfDone() {
-        if (drainRequested && listenersClosed && connections.isEmpty()) {
-            drained.trySuccess(new DrainResult(0, sinceDrainStarted()));
+        if (phase == Phase.DRAINING && listenersClosed && connections.isEmpty()) {
+            finish(0);
         }
     }
 
+    private void finish(int connectionsCut) {
+        phase = Phase.DRAINED;
+        drained.setSuccess(new DrainResult(connectionsCut, sinceDrainStarted()));
+    }
+
     private void cutAtDeadline(Duration deadline) {
-        if (drained.isDone()) {
+        if (phase != Phase.DRAINING) {
             return;
         }
         int left = connections.size();
         LOG.warn("drain deadline ({} ms) reached with {} connection(s) still open; closing them (raise"
                 + " --drain-timeout if requests legitimately take this long)", deadline.toMillis(), left);
-        connections.closeAll().addListener(closed -> drained.trySuccess(new DrainResult(left, sinceDrainStarted())));
+        connections.closeAll().addListener(closed -> {
+            if (phase == Phase.DRAINING) {
+                finish(left);
+            }
+        });
     }
 
     private Duration sinceDrainStarted() {

@@ -2,6 +2,7 @@ package dev.endlessd.sample.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A response decided by {@link Routes}: a text body, sent after {@code delay}. */
@@ -16,6 +17,8 @@ record Reply(HttpResponseStatus status, String body, Duration delay, Map<String,
     }
 
     Reply withHeader(String name, String value) {
-        return new Reply(status, body, delay, Map.of(name, value));
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new Reply(status, body, delay, Map.copyOf(more));
     }
 }

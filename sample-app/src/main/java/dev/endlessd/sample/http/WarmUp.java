@@ -43,7 +43,7 @@ public final class WarmUp {
                 }
             }
         } finally {
-            server.stopListening(listener).syncUninterruptibly();
+            listener.close().syncUninterruptibly();
         }
     }
 
