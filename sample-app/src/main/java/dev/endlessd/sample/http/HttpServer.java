@@ -60,6 +60,7 @@ public final class HttpServer {
     // Written by `owner` only.
     private long drainStartedNanos;
     private boolean listenersClosed;
+    private int connectionsCut;
 
     /**
      * @param acceptors the group that runs the listeners (one loop is plenty)
@@ -168,27 +169,20 @@ public final class HttpServer {
 
     private void finishIfDone() {
         if (phase == Phase.DRAINING && listenersClosed && connections.isEmpty()) {
-            finish(0);
+            phase = Phase.DRAINED;
+            drained.setSuccess(new DrainResult(connectionsCut, sinceDrainStarted()));
         }
-    }
-
-    private void finish(int connectionsCut) {
-        phase = Phase.DRAINED;
-        drained.setSuccess(new DrainResult(connectionsCut, sinceDrainStarted()));
     }
 
     private void cutAtDeadline(Duration deadline) {
         if (phase != Phase.DRAINING) {
             return;
         }
-        int left = connections.size();
+        // Recorded before closing: each close reaches finishIfDone on its own, possibly before closeAll completes.
+        connectionsCut = connections.size();
         LOG.warn("drain deadline ({} ms) reached with {} connection(s) still open; closing them (raise"
-                + " --drain-timeout if requests legitimately take this long)", deadline.toMillis(), left);
-        connections.closeAll().addListener(closed -> {
-            if (phase == Phase.DRAINING) {
-                finish(left);
-            }
-        });
+                + " --drain-timeout if requests legitimately take this long)", deadline.toMillis(), connectionsCut);
+        connections.closeAll().addListener(closed -> finishIfDone());
     }
 
     private Duration sinceDrainStarted() {
