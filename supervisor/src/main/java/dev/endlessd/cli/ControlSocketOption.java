@@ -1,7 +1,7 @@
 package dev.endlessd.cli;
 
 import dev.endlessd.control.ControlSocketFile;
-import dev.endlessd.runtime.CurrentUser;
+import dev.endlessd.os.Posix;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -17,6 +17,6 @@ final class ControlSocketOption {
         if (path != null) {
             return path.toAbsolutePath().normalize();
         }
-        return ControlSocketFile.in(instance.runtimeDirectory(System.getenv(), CurrentUser.uid()));
+        return ControlSocketFile.in(instance.runtimeDirectory(System.getenv(), Posix.uid()));
     }
 }

@@ -5,7 +5,7 @@ import dev.endlessd.daemon.DaemonConfig;
 import dev.endlessd.daemon.DaemonFiles;
 import dev.endlessd.daemon.StartupException;
 import dev.endlessd.daemon.SupervisorSettings;
-import dev.endlessd.runtime.CurrentUser;
+import dev.endlessd.os.Posix;
 import dev.endlessd.socket.ListenSpec;
 import dev.endlessd.spawn.WorkerCommand;
 import java.nio.file.Path;
@@ -121,7 +121,7 @@ public final class EndlessdCommand implements Callable<Integer> {
         try {
             SupervisorSettings settings = SupervisorSettings.of(readyTimeout, Optional.ofNullable(readyAfter), drainTimeout);
             return new DaemonConfig(instance.name(), new WorkerCommand(command), listen, backlog, settings,
-                    instance.runtimeDirectory(Map.copyOf(System.getenv()), CurrentUser.uid()));
+                    instance.runtimeDirectory(Map.copyOf(System.getenv()), Posix.uid()));
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

@@ -3,7 +3,7 @@ package dev.endlessd.daemon;
 import dev.endlessd.control.ControlServer;
 import dev.endlessd.control.ControlSocketFile;
 import dev.endlessd.control.DaemonInfo;
-import dev.endlessd.runtime.CurrentUser;
+import dev.endlessd.os.Posix;
 import dev.endlessd.runtime.RuntimeDirectory;
 import dev.endlessd.socket.ListenException;
 import dev.endlessd.socket.Listener;
@@ -118,7 +118,7 @@ public final class Daemon {
     private ControlServer openControlSocket(EventLoop loop, Supervisor supervisor, DaemonInfo info)
             throws StartupException {
         try {
-            return ControlServer.bind(files.controlSocket(), loop, supervisor, info, CurrentUser.uid(), Clock.systemUTC());
+            return ControlServer.bind(files.controlSocket(), loop, supervisor, info, Posix.uid(), Clock.systemUTC());
         } catch (IOException e) {
             throw new StartupException(e.getMessage(), e);
         }
@@ -147,7 +147,7 @@ public final class Daemon {
 
     private RuntimeDirectory prepareRuntimeDirectory() throws StartupException {
         try {
-            return RuntimeDirectory.prepare(config.runtimeDirectory(), CurrentUser.uid());
+            return RuntimeDirectory.prepare(config.runtimeDirectory(), Posix.uid());
         } catch (IOException e) {
             throw new StartupException(e.getMessage(), e);
         }

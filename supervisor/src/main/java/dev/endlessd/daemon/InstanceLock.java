@@ -1,12 +1,11 @@
 package dev.endlessd.daemon;
 
+import dev.endlessd.os.Posix;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import jnr.constants.platform.OpenFlags;
-import jnr.posix.FileStat;
-import jnr.posix.POSIX;
-import jnr.posix.POSIXFactory;
 
 /**
  * Keeps a second daemon of the same name out of the runtime directory: an {@code flock} on
@@ -21,9 +20,6 @@ import jnr.posix.POSIXFactory;
  * that got the lock makes sure the path still names the file it locked, and starts over if not.
  */
 final class InstanceLock implements AutoCloseable {
-    private static final POSIX POSIX = POSIXFactory.getNativePOSIX();
-    private static final int LOCK_EX = 2;
-    private static final int LOCK_NB = 4;
     private static final int ATTEMPTS = 10;
 
     private final Path file;
@@ -42,21 +38,22 @@ final class InstanceLock implements AutoCloseable {
         try {
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
                 int fd = open(file);
-                if (POSIX.flock(fd, LOCK_EX | LOCK_NB) != 0) {
+                if (!Posix.flock(fd, Posix.LOCK_EX | Posix.LOCK_NB)) {
                     String holder = holder(fd);
-                    POSIX.close(fd);
+                    Posix.close(fd);
                     throw new StartupException("endlessd '" + serviceName + "' is already running" + holder
                             + ": stop it (endlessd stop --name " + serviceName + ") or choose another --name", null);
                 }
                 if (isStillAt(fd, file)) {
-                    byte[] content = (pid + "\n").getBytes(StandardCharsets.US_ASCII);
-                    if (POSIX.ftruncate(fd, 0) != 0 || POSIX.pwrite(fd, content, content.length, 0) != content.length) {
-                        POSIX.close(fd);
-                        throw new IOException("cannot write to it (errno " + POSIX.errno() + ")");
+                    try {
+                        Posix.rewrite(fd, (pid + "\n").getBytes(StandardCharsets.US_ASCII));
+                    } catch (IOException e) {
+                        Posix.close(fd);
+                        throw e;
                     }
                     return new InstanceLock(file, fd);
                 }
-                POSIX.close(fd);
+                Posix.close(fd);
             }
             throw new IOException("it keeps being replaced (" + ATTEMPTS + " attempts)");
         } catch (IOException e) {
@@ -68,30 +65,35 @@ final class InstanceLock implements AutoCloseable {
     /** Removes the file while still holding the lock, then releases it. */
     @Override
     public void close() {
-        POSIX.unlink(file.toString());
-        POSIX.close(fd);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a leftover file holds no lock; the next daemon reuses it
+        }
+        Posix.close(fd);
     }
 
     private static int open(Path file) throws IOException {
-        int fd = POSIX.open(file.toString(),
-                OpenFlags.O_RDWR.intValue() | OpenFlags.O_CREAT.intValue() | OpenFlags.O_CLOEXEC.intValue(), 0600);
+        int fd = Posix.open(file, Posix.O_RDWR | Posix.O_CREAT | Posix.O_CLOEXEC, 0600);
         if (fd < 0) {
-            throw new IOException("cannot open it (errno " + POSIX.errno() + ")");
+            throw new IOException("cannot open it: " + Posix.describe(Posix.errno()));
         }
         return fd;
     }
 
+    /** Compares the locked file (through /proc, which reaches it even when unlinked) with what the path names now. */
     private static boolean isStillAt(int fd, Path file) {
-        FileStat locked = POSIX.allocateStat();
-        FileStat named = POSIX.allocateStat();
-        return POSIX.fstat(fd, locked) == 0 && POSIX.lstat(file.toString(), named) == 0
-                && locked.dev() == named.dev() && locked.ino() == named.ino();
+        try {
+            Path locked = Path.of("/proc/self/fd/" + fd);
+            return Files.getAttribute(locked, "unix:dev").equals(Files.getAttribute(file, "unix:dev", LinkOption.NOFOLLOW_LINKS))
+                    && Files.getAttribute(locked, "unix:ino").equals(Files.getAttribute(file, "unix:ino", LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException gone) {
+            return false;
+        }
     }
 
     private static String holder(int fd) {
-        byte[] content = new byte[32];
-        int read = POSIX.pread(fd, content, content.length, 0);
-        String pid = read > 0 ? new String(content, 0, read, StandardCharsets.US_ASCII).strip() : "";
+        String pid = new String(Posix.readStart(fd, 32), StandardCharsets.US_ASCII).strip();
         return pid.matches("\\d+") ? " (pid " + pid + ")" : "";
     }
 }

@@ -1,5 +1,6 @@
 package dev.endlessd.socket;
 
+import dev.endlessd.os.Posix;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -69,10 +70,13 @@ public final class ListenerBinder {
     private Listener listener(ListenSpec spec, String description, Channel channel) throws ListenException {
         int fd = ((UnixChannel) channel).fd().intValue();
         try {
-            Descriptors.makeBlocking(fd);
-        } catch (ListenException e) {
+            // O_NONBLOCK lives on the open file description every worker shares: set once, before the
+            // first worker exists, and never toggled; a worker doing a plain blocking accept() would
+            // otherwise fail with EAGAIN.
+            Posix.clearNonBlocking(fd);
+        } catch (IOException e) {
             channel.close();
-            throw e;
+            throw new ListenException("listen " + spec.address() + ": " + e.getMessage());
         }
         return new Listener(spec.name(), description, fd, channel);
     }
@@ -117,7 +121,7 @@ public final class ListenerBinder {
         if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        if (!Descriptors.isSocketFile(path)) {
+        if (!Posix.isSocketFile(path)) {
             throw new ListenException("listen " + unix + ": " + path
                     + " exists and is not a socket (remove it or choose another path)");
         }

@@ -1,5 +1,6 @@
 package dev.endlessd.socket;
 
+import dev.endlessd.os.Posix;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ public final class SystemdSockets {
         List<Listener> adopted = new ArrayList<>();
         for (int i = 0; i < fds; i++) {
             int fd = FIRST_FD + i;
-            if (!Descriptors.isSocket(fd)) {
+            if (!Posix.isSocket(fd)) {
                 throw new ListenException("LISTEN_FDS=" + fds + ": fd " + fd
                         + " is not a socket (check the Sockets= of the .socket unit)");
             }

@@ -1,9 +1,7 @@
 package dev.endlessd.spawn;
 
+import dev.endlessd.os.Posix;
 import java.util.function.Consumer;
-import jnr.constants.platform.Errno;
-import jnr.posix.POSIX;
-import jnr.posix.POSIXFactory;
 
 /**
  * Spawns with {@link PosixSpawner}, reaps each child with a blocking {@code waitpid(pid)} on a
@@ -16,12 +14,12 @@ public final class PosixProcessLauncher implements ProcessLauncher {
     private static final long REAPER_STACK_BYTES = 128 * 1024;
 
     private final PosixSpawner spawner = new PosixSpawner();
-    private final POSIX posix = POSIXFactory.getNativePOSIX();
 
     @Override
     public int spawn(SpawnRequest request, Consumer<ExitStatus> onExit) throws SpawnException {
         int pid = spawner.spawn(request);
-        Thread reaper = new Thread(null, () -> onExit.accept(awaitExit(pid)), "reaper-" + pid, REAPER_STACK_BYTES);
+        Thread reaper = new Thread(null, () -> onExit.accept(ExitStatus.decode(Posix.waitpid(pid))), "reaper-" + pid,
+                REAPER_STACK_BYTES);
         reaper.setDaemon(true);
         reaper.start();
         return pid;
@@ -29,19 +27,6 @@ public final class PosixProcessLauncher implements ProcessLauncher {
 
     @Override
     public boolean signal(int pid, int signal, boolean wholeGroup) {
-        return posix.kill(wholeGroup ? -pid : pid, signal) == 0;
-    }
-
-    private ExitStatus awaitExit(int pid) {
-        int[] status = new int[1];
-        while (true) {
-            int result = posix.waitpid(pid, status, 0);
-            if (result == pid) {
-                return ExitStatus.decode(status[0]);
-            }
-            if (posix.errno() != Errno.EINTR.intValue()) {
-                throw new IllegalStateException("waitpid(" + pid + ") failed: errno " + posix.errno());
-            }
-        }
+        return Posix.kill(wholeGroup ? -pid : pid, signal);
     }
 }

@@ -1,5 +1,6 @@
 package dev.endlessd.spawn;
 
+import dev.endlessd.os.Posix;
 import java.util.List;
 import jnr.constants.platform.Errno;
 import jnr.ffi.LibraryLoader;
@@ -84,19 +85,14 @@ public final class PosixSpawner {
         int error = libc.posix_spawn(pid, argv.get(0), fileActions, attributes,
                 argv.toArray(CharSequence[]::new), envp);
         if (error != 0) {
-            throw new SpawnException("cannot start " + argv.get(0) + ": " + describe(error));
+            throw new SpawnException("cannot start " + argv.get(0) + ": " + Posix.describe(error));
         }
         return pid.intValue();
     }
 
     private static void check(String call, int error) throws SpawnException {
         if (error != 0) {
-            throw new SpawnException(call + " failed: " + describe(error));
+            throw new SpawnException(call + " failed: " + Posix.describe(error));
         }
-    }
-
-    private static String describe(int error) {
-        Errno errno = Errno.valueOf(error);
-        return errno.defined() ? errno.description() + " (" + errno.name() + ")" : "errno " + error;
     }
 }

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.endlessd.it.DaemonProcess;
 import dev.endlessd.it.Fixture;
 import dev.endlessd.it.Http;
-import dev.endlessd.runtime.CurrentUser;
+import dev.endlessd.os.Posix;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -228,7 +228,7 @@ class ControlIT {
 
     @Test
     void aClientOfAnotherUserIsRefusedByItsPeerCredentials() throws Exception {
-        assumeTrue(CurrentUser.uid() == 0, "needs root to run a client as nobody");
+        assumeTrue(Posix.uid() == 0, "needs root to run a client as nobody");
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
         try (DaemonProcess daemon = startDaemon()) {
             int first = daemon.awaitServing(1);

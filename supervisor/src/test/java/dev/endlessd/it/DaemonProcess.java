@@ -1,5 +1,6 @@
 package dev.endlessd.it;
 
+import dev.endlessd.os.Posix;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,8 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import jnr.posix.POSIX;
-import jnr.posix.POSIXFactory;
 
 /**
  * A real endlessd, started through the launcher the build produced, with its log captured to a
@@ -21,7 +20,6 @@ import jnr.posix.POSIXFactory;
  */
 public final class DaemonProcess implements AutoCloseable {
     public static final Duration DEADLINE = Duration.ofSeconds(30);
-    private static final POSIX POSIX = POSIXFactory.getNativePOSIX();
 
     private final Process process;
     private final Path log;
@@ -109,7 +107,7 @@ public final class DaemonProcess implements AutoCloseable {
     }
 
     public void signal(int signal) {
-        POSIX.kill((int) process.pid(), signal);
+        Posix.kill((int) process.pid(), signal);
     }
 
     public int awaitExit() throws InterruptedException {
@@ -152,7 +150,7 @@ public final class DaemonProcess implements AutoCloseable {
         Matcher spawned = Pattern.compile("gen=\\d+ pid=(\\d+) spawned").matcher(log());
         process.destroyForcibly();
         while (spawned.find()) {
-            POSIX.kill(-Integer.parseInt(spawned.group(1)), 9);
+            Posix.kill(-Integer.parseInt(spawned.group(1)), 9);
         }
     }
 }

@@ -1,0 +1,40 @@
+package dev.endlessd.os;
+
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.annotations.SaveError;
+
+/**
+ * The few libc calls the supervisor makes outside spawning, bound with jnr-ffi. Public only
+ * because jnr-ffi generates the implementation in a class loader of its own; use {@link Posix}.
+ */
+public interface Libc {
+    @SaveError
+    int kill(int pid, int signal);
+
+    @SaveError
+    int waitpid(int pid, @Out int[] status, int options);
+
+    int getuid();
+
+    @SaveError
+    int fcntl(int fd, int command, int argument);
+
+    @SaveError
+    int open(CharSequence path, int flags, int mode);
+
+    @SaveError
+    int close(int fd);
+
+    @SaveError
+    int flock(int fd, int operation);
+
+    @SaveError
+    int ftruncate(int fd, long length);
+
+    @SaveError
+    long pwrite(int fd, @In byte[] buffer, long count, long offset);
+
+    @SaveError
+    long pread(int fd, @Out byte[] buffer, long count, long offset);
+}
