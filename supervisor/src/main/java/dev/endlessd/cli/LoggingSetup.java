@@ -1,8 +1,8 @@
 package dev.endlessd.cli;
 
 /**
- * Settles the log line format before logback starts (it configures itself on the first logger,
- * through {@link LogConfigurator}).
+ * What log lines look like, settled before logback configures itself on the first logger
+ * (through {@link LogConfigurator}).
  */
 final class LoggingSetup {
     private static final String SERVICE = "endlessd.service";
@@ -15,9 +15,12 @@ final class LoggingSetup {
         System.setProperty(SERVICE, serviceName);
     }
 
-    /** Under journald, whose lines carry their own timestamps, lines start at the level. */
-    static String pattern() {
-        String time = System.getenv("JOURNAL_STREAM") == null ? "%d{HH:mm:ss.SSS} " : "";
-        return time + "%-5level endlessd[" + System.getProperty(SERVICE, "default") + "] %msg%n";
+    static String serviceName() {
+        return System.getProperty(SERVICE, "default");
+    }
+
+    /** journald stamps each line itself. */
+    static boolean underJournald() {
+        return System.getenv("JOURNAL_STREAM") != null;
     }
 }

@@ -8,6 +8,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // picocli registers converters for java.sql and java.time types by reflection, loading both
+        // packages into a daemon that uses neither (endlessd parses its own durations).
+        System.setProperty("picocli.converters.excludes", "java\\.sql\\..*|java\\.time\\..*");
         System.exit(commandLine().execute(args));
     }
 
