@@ -19,8 +19,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,36 +84,40 @@ class SampleWorkerIT {
     }
 
     @Test
-    void drainFinishesRequestsInProgressClosesIdleConnectionsAndExitsZero() throws Exception {
+    void drainFinishesRequestsInProgressAnswersLateOnesWithCloseClosesQuietOnesAndExitsZero() throws Exception {
         Launched launched = launch("--tcp", "127.0.0.1", 1);
         awaitNotification();
         long worker = launched.workers.get(0);
 
-        RawHttpConnection idle = new RawHttpConnection(launched.address);
-        assertEquals(200, idle.get("/").status());
+        RawHttpConnection parked = new RawHttpConnection(launched.address);
+        assertEquals(200, parked.get("/").status());
+        RawHttpConnection reused = new RawHttpConnection(launched.address);
+        assertEquals(200, reused.get("/").status());
         RawHttpConnection inFlight = new RawHttpConnection(launched.address);
         inFlight.send("/slow?ms=5000");
         RawHttpConnection fresh = new RawHttpConnection(launched.address);
-        // The accept queue is FIFO and this worker its only reader: once this answer is in, the two
+        // The accept queue is FIFO and this worker its only reader: once this answer is in, the
         // connections above have been accepted too, not left in the backlog.
         try (RawHttpConnection last = new RawHttpConnection(launched.address)) {
             assertEquals(200, last.get("/healthz").status());
         }
 
         terminate(worker);
-
-        idle.awaitServerClose();
+        launched.output.await("INFO  drain started", WAIT);
         assertTrue(awaitNotification().startsWith("STOPPING=1\nSTATUS=draining "));
+
+        for (RawHttpConnection late : List.of(reused, fresh)) {
+            RawHttpConnection.Response response = late.get("/");
+            assertEquals(200, response.status());
+            assertTrue(response.closes(), "Connection: close expected, got " + response.headers());
+            late.awaitServerClose();
+        }
         try (SocketChannel queued = SocketChannel.open(launched.address)) {
             // Not refused: the worker closed only its own copy of the socket; the launcher's copy,
             // like the supervisor's, keeps the backlog for the next worker.
             assertTrue(queued.isConnected());
         }
-
-        RawHttpConnection.Response afterTerm = fresh.get("/");
-        assertEquals(200, afterTerm.status());
-        assertTrue(afterTerm.closes(), "Connection: close expected, got " + afterTerm.headers());
-        fresh.awaitServerClose();
+        parked.awaitServerClose();
 
         RawHttpConnection.Response slow = inFlight.readResponse();
         assertEquals(200, slow.status());
@@ -119,9 +127,77 @@ class SampleWorkerIT {
 
         assertEquals(0, launched.exitStatus(worker));
         launched.output.await("exit 0: drained, no connection left", WAIT);
-        idle.close();
-        inFlight.close();
-        fresh.close();
+        for (RawHttpConnection client : List.of(parked, reused, inFlight, fresh)) {
+            client.close();
+        }
+    }
+
+    @Test
+    void noRequestFailsWhileOneOfTwoWorkersDrains() throws Exception {
+        Launched launched = launch("--tcp", "127.0.0.1", 2);
+        awaitNotification();
+        awaitNotification();
+        long draining = launched.workers.get(0);
+        long staying = launched.workers.get(1);
+        AtomicBoolean stop = new AtomicBoolean();
+        Map<String, Integer> answeredBy = new ConcurrentHashMap<>();
+        CompletableFuture<Integer> load = CompletableFuture.supplyAsync(() -> keepRequesting(launched.address, stop,
+                answeredBy));
+
+        // Both workers have answered: the load is spread over the two, as during a reload.
+        awaitCondition(() -> answeredBy.containsKey(Long.toString(draining))
+                && answeredBy.containsKey(Long.toString(staying)));
+        terminate(draining);
+        assertEquals(0, launched.exitStatus(draining));
+        int before = answeredBy.get(Long.toString(staying));
+        awaitCondition(() -> answeredBy.get(Long.toString(staying)) > before + 100);
+        stop.set(true);
+
+        assertEquals(0, load.get(WAIT.toSeconds(), TimeUnit.SECONDS), "failed requests");
+        terminate(staying);
+        assertEquals(0, launched.exitStatus(staying));
+    }
+
+    /**
+     * Requests until told to stop, 20 per keep-alive connection (so that new connections reach both
+     * workers), reconnecting early after Connection: close; returns the failures.
+     */
+    private static int keepRequesting(SocketAddress address, AtomicBoolean stop, Map<String, Integer> answeredBy) {
+        int failures = 0;
+        RawHttpConnection connection = null;
+        int onThisConnection = 0;
+        while (!stop.get()) {
+            try {
+                if (connection == null) {
+                    connection = new RawHttpConnection(address);
+                    onThisConnection = 0;
+                }
+                RawHttpConnection.Response response = connection.get("/");
+                if (response.status() != 200) {
+                    failures++;
+                }
+                answeredBy.merge(response.headers().get("x-worker-pid"), 1, Integer::sum);
+                if (response.closes() || ++onThisConnection == 20) {
+                    connection.close();
+                    connection = null;
+                }
+            } catch (IOException e) {
+                System.out.println("  request failed: " + e);
+                failures++;
+                connection = null;
+            }
+        }
+        return failures;
+    }
+
+    private static void awaitCondition(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + WAIT);
+            }
+            Thread.sleep(10); // polling a condition, not waiting in place of one
+        }
     }
 
     @Test

@@ -31,14 +31,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On drain, by state:
  * <ul>
- *   <li>{@link State#IDLE} (kept alive between requests): closed now. A client that reuses an idle
- *       connection must be ready for the server to close it, and retries (RFC 9112, 9.3.1).</li>
  *   <li>{@link State#BUSY}: the response goes out with {@code Connection: close}, then the connection
  *       closes.</li>
- *   <li>{@link State#NEW} (accepted, no request yet): the client is most likely about to send one, and a
- *       fresh connection closed under it is a failed request it would not retry. It gets
- *       {@link #FIRST_REQUEST_GRACE} from its accept to send it; the answer carries
- *       {@code Connection: close}.</li>
+ *   <li>{@link State#NEW} (accepted, no request yet) and {@link State#IDLE} (kept alive between
+ *       requests): closed once quiet for {@link #QUIET_GRACE} since the accept or the last response;
+ *       a request that arrives before then is answered, with {@code Connection: close}. Closing at once
+ *       would race the request a busy client is sending right now: on a fresh connection that is a
+ *       failed request the client will not retry, and even on a reused one many clients do not retry
+ *       (RFC 9112, 9.3.1 allows it, no more). A connection quiet that long is most likely parked in a
+ *       pool.</li>
  * </ul>
  * Closing is graceful: FIN first, then the connection reads and discards until the client closes or
  * {@link #LINGER} passes. Closing with unread input would make the kernel send RST, which can destroy a
@@ -48,8 +49,8 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpConnection extends ChannelInboundHandlerAdapter {
 
-    /** How long a connection accepted without a request yet may still send one once the drain started. */
-    static final Duration FIRST_REQUEST_GRACE = Duration.ofSeconds(5);
+    /** During a drain, how long a connection with no request in progress may stay quiet before it is closed. */
+    static final Duration QUIET_GRACE = Duration.ofSeconds(2);
 
     /** How long a closing connection waits for the client to close its side. */
     static final Duration LINGER = Duration.ofSeconds(2);
@@ -63,7 +64,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     private final String workerPid;
     private final Queue<FullHttpRequest> waiting = new ArrayDeque<>();
     private State state = State.NEW;
-    private long acceptedAtNanos;
+    private long quietSinceNanos;
 
     HttpConnection(Routes routes, Connections connections, long workerPid) {
         this.routes = routes;
@@ -73,7 +74,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        acceptedAtNanos = ctx.executor().ticker().nanoTime();
+        quietSinceNanos = ctx.executor().ticker().nanoTime();
     }
 
     @Override
@@ -135,6 +136,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 serve(ctx, waiting.remove());
             } else {
                 state = State.IDLE;
+                quietSinceNanos = ctx.executor().ticker().nanoTime();
                 ctx.read();
             }
         });
@@ -150,21 +152,17 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void drain(ChannelHandlerContext ctx) {
-        switch (state) {
-            case IDLE:
-                closeGracefully(ctx);
-                break;
-            case NEW:
-                long waited = ctx.executor().ticker().nanoTime() - acceptedAtNanos;
-                ctx.executor().schedule(() -> {
-                    if (state == State.NEW) {
-                        closeGracefully(ctx);
-                    }
-                }, Math.max(0, FIRST_REQUEST_GRACE.toNanos() - waited), TimeUnit.NANOSECONDS);
-                break;
-            default:
-                break; // BUSY closes after its response; CLOSING is on its way out
+        if (state != State.NEW && state != State.IDLE) {
+            return; // BUSY closes after its response; CLOSING is on its way out
         }
+        long quiet = ctx.executor().ticker().nanoTime() - quietSinceNanos;
+        // Once draining, a connection that serves a request closes after it, so NEW or IDLE still holding
+        // when this runs means it stayed quiet all along.
+        ctx.executor().schedule(() -> {
+            if (state == State.NEW || state == State.IDLE) {
+                closeGracefully(ctx);
+            }
+        }, Math.max(0, QUIET_GRACE.toNanos() - quiet), TimeUnit.NANOSECONDS);
     }
 
     private void closeGracefully(ChannelHandlerContext ctx) {

@@ -146,13 +146,14 @@ public final class HttpServer {
         }
         phase = Phase.DRAINING;
         drainStartedNanos = System.nanoTime();
+        connections.startDraining();
+        // Logged once every response to come is sure to say Connection: close; tests wait for this line.
         LOG.info("drain started: closing {} listener(s); {} connection(s) open, deadline in {} ms",
                 listeners.size(), connections.size(), deadline.toMillis());
         listeners.close().addListener(closed -> {
             listenersClosed = true;
             finishIfDone();
         });
-        connections.startDraining();
         owner.schedule(() -> cutAtDeadline(deadline), deadline.toNanos(), TimeUnit.NANOSECONDS);
         Future<?> progress = owner.scheduleAtFixedRate(this::logProgress, PROGRESS_EVERY.toNanos(),
                 PROGRESS_EVERY.toNanos(), TimeUnit.NANOSECONDS);

@@ -58,12 +58,39 @@ class HttpConnectionTest {
     }
 
     @Test
-    void drainClosesAnIdleKeepAliveConnectionAtOnce() {
+    void drainClosesAnIdleKeepAliveConnectionOnceItHasBeenQuietForTheGrace() {
         channel.writeInbound(get("/"));
         release(channel.readOutbound());
+        connections.startDraining();
+        elapse(HttpConnection.QUIET_GRACE.toMillis() - 1);
+        assertTrue(channel.isOpen());
+
+        elapse(1);
+
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void drainClosesAConnectionQuietLongerThanTheGraceAtOnce() {
+        channel.writeInbound(get("/"));
+        release(channel.readOutbound());
+        elapse(HttpConnection.QUIET_GRACE.toMillis());
 
         connections.startDraining();
+        elapse(0);
 
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void requestOnAnIdleConnectionDuringTheGraceIsAnsweredWithClose() {
+        channel.writeInbound(get("/"));
+        release(channel.readOutbound());
+        connections.startDraining();
+
+        channel.writeInbound(get("/"));
+
+        assertClosingResponse(HttpResponseStatus.OK);
         assertFalse(channel.isOpen());
     }
 
@@ -94,7 +121,7 @@ class HttpConnectionTest {
     @Test
     void connectionThatNeverSendsARequestIsClosedWhenItsGraceEnds() {
         connections.startDraining();
-        elapse(HttpConnection.FIRST_REQUEST_GRACE.toMillis() - 1);
+        elapse(HttpConnection.QUIET_GRACE.toMillis() - 1);
         assertTrue(channel.isOpen());
 
         elapse(1);
