@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Supervisor implements WorkerEvents {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
+    private static final Duration LEFTOVER_POLL = Duration.ofMillis(200);
 
     /** Where the service as a whole is. */
     public enum Phase {
@@ -65,6 +66,7 @@ public final class Supervisor implements WorkerEvents {
     private final Backoff backoff;
 
     private final List<Worker> workers = new ArrayList<>();
+    private final List<Worker> leftoverGroups = new ArrayList<>();
     private final List<Consumer<ReloadOutcome>> queuedReloadWaiters = new ArrayList<>();
     private Phase phase = Phase.NEW;
     private long lastGeneration;
@@ -155,6 +157,7 @@ public final class Supervisor implements WorkerEvents {
         if (phase == Phase.STOPPING) {
             log.warn("{}: killing {} worker(s) now", origin, workers.size());
             workers.forEach(worker -> starter.signal(worker, Signals.SIGKILL, true));
+            leftoverGroups.forEach(worker -> starter.signal(worker, Signals.SIGKILL, true));
         }
     }
 
@@ -206,6 +209,7 @@ public final class Supervisor implements WorkerEvents {
         worker.markExited(status);
         workers.remove(worker);
         starter.release(worker);
+        stopLeftoverGroup(worker);
         switch (was) {
             case STARTING -> {
                 log.warn("{} exited before it was ready: {}", worker, status);
@@ -358,6 +362,41 @@ public final class Supervisor implements WorkerEvents {
         starter.signal(worker, Signals.SIGKILL, true);
     }
 
+    /**
+     * A worker that started its server without {@code exec} (a shell script, a forking launcher)
+     * leaves children that still hold the sockets and would go on accepting after it is gone. They
+     * share its process group: they get SIGTERM now and SIGKILL after the drain timeout.
+     */
+    private void stopLeftoverGroup(Worker worker) {
+        if (!starter.signal(worker, 0, true)) {
+            return;
+        }
+        log.warn("{} exited but processes it started are still running in its process group (a command that does"
+                + " not exec its server?): SIGTERM to the group, SIGKILL in {}", worker,
+                Durations.format(settings.drainTimeout()));
+        starter.signal(worker, Signals.SIGTERM, true);
+        leftoverGroups.add(worker);
+        watchLeftoverGroup(worker, timers.nanoTime() + settings.drainTimeout().toNanos());
+    }
+
+    /** Nothing reports the exit of processes that are not our children, so their group is polled. */
+    private void watchLeftoverGroup(Worker worker, long killAtNanos) {
+        timers.schedule(LEFTOVER_POLL, () -> {
+            if (!starter.signal(worker, 0, true)) {
+                log.info("{}: the processes left in its group are gone", worker);
+                leftoverGroups.remove(worker);
+                finishIfIdle();
+                return;
+            }
+            if (timers.nanoTime() >= killAtNanos) {
+                log.warn("{}: processes left in its group still run {} after SIGTERM; sending SIGKILL", worker,
+                        Durations.format(settings.drainTimeout()));
+                starter.signal(worker, Signals.SIGKILL, true);
+            }
+            watchLeftoverGroup(worker, killAtNanos);
+        });
+    }
+
     private void failPendingReloads(String reason) {
         if (attempt != null) {
             Attempt pending = attempt;
@@ -371,7 +410,7 @@ public final class Supervisor implements WorkerEvents {
     }
 
     private void finishIfIdle() {
-        if (phase == Phase.STOPPING && workers.isEmpty()) {
+        if (phase == Phase.STOPPING && workers.isEmpty() && leftoverGroups.isEmpty()) {
             phase = Phase.STOPPED;
             log.info("stopped: no worker left (exit code {})", exitCode);
             onStopped.accept(exitCode);

@@ -17,7 +17,12 @@ interface WorkerStarter {
      */
     int start(Worker worker, WorkerEvents events) throws IOException;
 
-    /** @return false when the process (or group) no longer exists */
+    /**
+     * Sends {@code signal} to the worker's process, or to its whole process group; signal 0 only
+     * checks that the target exists.
+     *
+     * @return false when the process (or group) no longer exists
+     */
     boolean signal(Worker worker, int signal, boolean wholeGroup);
 
     /** Frees what {@link #start} set up for the worker (its notify socket); called once it has exited. */

@@ -294,6 +294,37 @@ class SupervisorTest {
     }
 
     @Test
+    void processesAWorkerLeftInItsGroupGetSigtermThenSigkillAndStopWaitsForThem() {
+        Worker shell = serving();
+        starter.liveGroups.add(shell.pid());
+        supervisor.stop("SIGTERM");
+
+        supervisor.exited(shell, ExitStatus.killed(Signals.SIGTERM));
+
+        assertEquals(List.of(Signals.SIGTERM, Signals.SIGTERM), starter.signalsTo(shell), "the worker, then its group");
+        assertEquals(List.of(), exitCodes, "endlessd waits for the leftovers");
+        timers.advance(Duration.ofSeconds(30));
+        assertEquals(List.of(Signals.SIGTERM, Signals.SIGTERM, Signals.SIGKILL), starter.signalsTo(shell));
+        starter.liveGroups.clear();
+        timers.advance(Duration.ofMillis(200));
+        assertEquals(List.of(0), exitCodes);
+    }
+
+    @Test
+    void leftoversThatLeaveOnSigtermAreNotKilled() {
+        Worker shell = serving();
+        supervisor.reload("test", outcome -> { });
+        ready(starter.last());
+        starter.liveGroups.add(shell.pid());
+        supervisor.exited(shell, ExitStatus.killed(Signals.SIGTERM));
+        starter.liveGroups.clear();
+
+        timers.advance(Duration.ofMinutes(1));
+
+        assertEquals(List.of(Signals.SIGTERM, Signals.SIGTERM), starter.signalsTo(shell));
+    }
+
+    @Test
     void killSendsSigkillToEveryProcessGroupAtOnce() {
         Worker old = serving();
         supervisor.stop("SIGINT");
@@ -381,6 +412,7 @@ class SupervisorTest {
         final List<Worker> released = new ArrayList<>();
         final List<int[]> signals = new ArrayList<>();
         final List<Integer> groupSignals = new ArrayList<>();
+        final java.util.Set<Integer> liveGroups = new java.util.HashSet<>();
         boolean failNext;
         private int nextPid = 1000;
 
@@ -396,6 +428,9 @@ class SupervisorTest {
 
         @Override
         public boolean signal(Worker worker, int signal, boolean wholeGroup) {
+            if (signal == 0) {
+                return wholeGroup ? liveGroups.contains(worker.pid()) : worker.alive();
+            }
             signals.add(new int[] {worker.pid(), signal});
             if (wholeGroup) {
                 groupSignals.add(worker.pid());
