@@ -7,6 +7,7 @@ import dev.endlessd.daemon.StartupException;
 import dev.endlessd.daemon.SupervisorSettings;
 import dev.endlessd.os.Posix;
 import dev.endlessd.socket.ListenSpec;
+import dev.endlessd.spawn.RunAs;
 import dev.endlessd.spawn.WorkerCommand;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,6 +93,11 @@ public final class EndlessdCommand implements Callable<Integer> {
             description = "How long an old worker may drain after SIGTERM before SIGKILL (default: ${DEFAULT-VALUE}).")
     private Duration drainTimeout;
 
+    @Option(names = "--user", paramLabel = "USER", order = 7,
+            description = "Run workers as USER (endlessd itself must run as root, e.g. to bind ports below 1024). "
+                    + "Uses setpriv from util-linux.")
+    private String user;
+
     @Option(names = "--backlog", paramLabel = "N", order = 6, defaultValue = "4096",
             description = "Listen backlog: connections that wait while no worker accepts (default: ${DEFAULT-VALUE}, "
                     + "capped by net.core.somaxconn).")
@@ -118,10 +124,15 @@ public final class EndlessdCommand implements Callable<Integer> {
         if (backlog < 1) {
             throw usage("backlog: " + backlog + " (expected: > 0)");
         }
+        if (user != null && Posix.uid() != 0) {
+            throw usage("user: \"" + user + "\" (--user needs endlessd to run as root; it runs as uid " + Posix.uid()
+                    + ": drop --user, or start endlessd as root)");
+        }
         try {
             SupervisorSettings settings = SupervisorSettings.of(readyTimeout, Optional.ofNullable(readyAfter), drainTimeout);
             return new DaemonConfig(instance.name(), new WorkerCommand(command), listen, backlog, settings,
-                    instance.runtimeDirectory(Map.copyOf(System.getenv()), Posix.uid()));
+                    instance.runtimeDirectory(Map.copyOf(System.getenv()), Posix.uid()),
+                    Optional.ofNullable(user).map(RunAs::lookUp));
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

@@ -9,6 +9,7 @@ import dev.endlessd.socket.ListenException;
 import dev.endlessd.socket.Listener;
 import dev.endlessd.socket.ListenerBinder;
 import dev.endlessd.socket.SystemdSockets;
+import dev.endlessd.spawn.ExecWrapper;
 import dev.endlessd.spawn.PosixProcessLauncher;
 import dev.endlessd.spawn.WorkerEnvironment;
 import io.netty.channel.EventLoop;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -73,12 +75,16 @@ public final class Daemon {
 
     private int serve(EventLoopGroup group, RuntimeDirectory runtimeDirectory, String version) throws StartupException {
         EventLoop loop = group.next();
+        ExecWrapper wrapper = execWrapper();
+        config.user().ifPresent(user -> log.info("workers run as user {} (uid {}, gid {})", user.name(), user.uid(), user.gid()));
         List<Listener> listeners = listeners(group);
         try {
-            Supervisor supervisor = new Supervisor(config.settings(),
-                    new ProcessWorkerStarter(config.serviceName(), config.command(), listeners,
-                            new WorkerEnvironment(environment), runtimeDirectory, loop, new PosixProcessLauncher()),
-                    new EventLoopTimers(loop), Clock.systemUTC(), exitCode::complete);
+            ProcessWorkerStarter starter = new ProcessWorkerStarter(config.serviceName(), config.command(), wrapper,
+                    config.user(), listeners, new WorkerEnvironment(environment), runtimeDirectory, loop,
+                    new PosixProcessLauncher());
+            Supervisor supervisor = new Supervisor(config.settings(), starter, new EventLoopTimers(loop),
+                    Clock.systemUTC(), exitCode::complete);
+            watchForLoopDeath(loop, supervisor, starter);
             ControlServer control = openControlSocket(loop, supervisor,
                     new DaemonInfo(config.serviceName(), version, pid, startedAt, files.controlSocket(), listeners));
             try {
@@ -103,6 +109,34 @@ public final class Daemon {
         } finally {
             pidFile.close();
         }
+    }
+
+    /**
+     * Without its event loop the supervisor can neither reload nor stop: should the loop thread ever
+     * die, endlessd kills the workers it knows of and exits 1 rather than linger as an empty shell.
+     * (Workers would get their parent-death signal anyway, as the loop is the thread that spawned them.)
+     */
+    private void watchForLoopDeath(EventLoop loop, Supervisor supervisor, ProcessWorkerStarter starter) {
+        loop.terminationFuture().addListener(terminated -> {
+            if (!exitCode.isDone()) {
+                log.error("the event loop stopped unexpectedly; killing the workers and exiting 1");
+                supervisor.snapshot().workers().forEach(worker -> starter.killGroup(worker.pid()));
+                exitCode.complete(1);
+            }
+        });
+    }
+
+    private ExecWrapper execWrapper() throws StartupException {
+        Optional<java.nio.file.Path> setpriv = ExecWrapper.findSetpriv(environment);
+        if (setpriv.isEmpty() && config.user().isPresent()) {
+            throw new StartupException("--user needs setpriv from util-linux, which is not installed", null);
+        }
+        if (setpriv.isEmpty()) {
+            log.warn("setpriv (util-linux) not found: workers get no parent-death signal and would outlive endlessd"
+                    + " if it were killed with SIGKILL");
+            return ExecWrapper.none();
+        }
+        return ExecWrapper.setpriv(setpriv.get(), config.user());
     }
 
     private void claimControlSocket() throws StartupException {
@@ -147,7 +181,7 @@ public final class Daemon {
 
     private RuntimeDirectory prepareRuntimeDirectory() throws StartupException {
         try {
-            return RuntimeDirectory.prepare(config.runtimeDirectory(), Posix.uid());
+            return RuntimeDirectory.prepare(config.runtimeDirectory(), Posix.uid(), config.user().isPresent());
         } catch (IOException e) {
             throw new StartupException(e.getMessage(), e);
         }

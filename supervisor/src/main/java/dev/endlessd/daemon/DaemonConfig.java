@@ -1,18 +1,21 @@
 package dev.endlessd.daemon;
 
 import dev.endlessd.socket.ListenSpec;
+import dev.endlessd.spawn.RunAs;
 import dev.endlessd.spawn.WorkerCommand;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything the daemon needs, parsed and validated at the command line.
  *
  * @param runtimeDirectory the instance's private directory (see {@code RuntimeDirectory.locate})
  * @param listen           empty when the sockets come from systemd socket activation
+ * @param user             the user workers run as ({@code --user}), when endlessd runs as root
  */
 public record DaemonConfig(String serviceName, WorkerCommand command, List<ListenSpec> listen, int backlog,
-                           SupervisorSettings settings, Path runtimeDirectory) {
+                           SupervisorSettings settings, Path runtimeDirectory, Optional<RunAs> user) {
     public DaemonConfig {
         listen = List.copyOf(listen);
     }

@@ -3,7 +3,9 @@ package dev.endlessd.daemon;
 import dev.endlessd.notify.NotifySocket;
 import dev.endlessd.runtime.RuntimeDirectory;
 import dev.endlessd.socket.Listener;
+import dev.endlessd.spawn.ExecWrapper;
 import dev.endlessd.spawn.ProcessLauncher;
+import dev.endlessd.spawn.RunAs;
 import dev.endlessd.spawn.SpawnException;
 import dev.endlessd.spawn.SpawnRequest;
 import dev.endlessd.spawn.WorkerCommand;
@@ -13,6 +15,8 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -22,7 +26,8 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class ProcessWorkerStarter implements WorkerStarter {
     private final String serviceName;
-    private final WorkerCommand command;
+    private final List<String> argv;
+    private final OptionalInt workerUid;
     private final List<Listener> listeners;
     private final WorkerEnvironment environment;
     private final RuntimeDirectory runtimeDirectory;
@@ -30,11 +35,12 @@ final class ProcessWorkerStarter implements WorkerStarter {
     private final ProcessLauncher launcher;
     private final Map<Worker, NotifySocket> notifySockets = new HashMap<>();
 
-    ProcessWorkerStarter(String serviceName, WorkerCommand command, List<Listener> listeners,
-                         WorkerEnvironment environment, RuntimeDirectory runtimeDirectory, EventLoop loop,
-                         ProcessLauncher launcher) {
+    ProcessWorkerStarter(String serviceName, WorkerCommand command, ExecWrapper wrapper, Optional<RunAs> user,
+                         List<Listener> listeners, WorkerEnvironment environment, RuntimeDirectory runtimeDirectory,
+                         EventLoop loop, ProcessLauncher launcher) {
         this.serviceName = serviceName;
-        this.command = command;
+        this.argv = command.argv(wrapper);
+        this.workerUid = user.map(runAs -> OptionalInt.of(runAs.uid())).orElse(OptionalInt.empty());
         this.listeners = List.copyOf(listeners);
         this.environment = environment;
         this.runtimeDirectory = runtimeDirectory;
@@ -45,9 +51,9 @@ final class ProcessWorkerStarter implements WorkerStarter {
     @Override
     public int start(Worker worker, WorkerEvents events) throws IOException {
         NotifySocket notify = NotifySocket.open(runtimeDirectory.notifySocket(worker.generation()), loop,
-                message -> events.notified(worker, message));
+                message -> events.notified(worker, message), workerUid);
         try {
-            SpawnRequest request = new SpawnRequest(command.argv(),
+            SpawnRequest request = new SpawnRequest(argv,
                     environment.forWorker(serviceName, worker.generation(),
                             listeners.stream().map(Listener::name).toList(), notify.path()),
                     listeners.stream().map(Listener::fd).toList());
@@ -69,6 +75,11 @@ final class ProcessWorkerStarter implements WorkerStarter {
     @Override
     public boolean signal(Worker worker, int signal, boolean wholeGroup) {
         return launcher.signal(worker.pid(), signal, wholeGroup);
+    }
+
+    /** SIGKILL to a worker's process group, from any thread; for when the event loop is gone. */
+    void killGroup(int pid) {
+        launcher.signal(pid, dev.endlessd.spawn.Signals.SIGKILL, true);
     }
 
     @Override

@@ -40,6 +40,15 @@ public final class NotifySocket implements AutoCloseable {
      * to {@code receiver} on {@code loop}.
      */
     public static NotifySocket open(Path path, EventLoop loop, Consumer<NotifyMessage> receiver) throws IOException {
+        return open(path, loop, receiver, java.util.OptionalInt.empty());
+    }
+
+    /**
+     * Like {@link #open(Path, EventLoop, Consumer)}, for a worker running as user {@code ownerUid}:
+     * the socket file becomes that user's, mode 0600, so the worker may send and no other user may.
+     */
+    public static NotifySocket open(Path path, EventLoop loop, Consumer<NotifyMessage> receiver,
+                                    java.util.OptionalInt ownerUid) throws IOException {
         Files.deleteIfExists(path);
         EpollDomainDatagramChannel channel = new EpollDomainDatagramChannel();
         channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES));
@@ -52,7 +61,17 @@ public final class NotifySocket implements AutoCloseable {
             channel.close();
             throw new IOException("cannot bind notify socket " + path + ": " + bound.cause().getMessage(), bound.cause());
         }
-        return new NotifySocket(path, channel);
+        NotifySocket socket = new NotifySocket(path, channel);
+        if (ownerUid.isPresent()) {
+            try {
+                Files.setAttribute(path, "unix:uid", ownerUid.getAsInt());
+                Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (IOException e) {
+                socket.close();
+                throw new IOException("cannot hand notify socket " + path + " to uid " + ownerUid.getAsInt() + ": " + e, e);
+            }
+        }
+        return socket;
     }
 
     /** On the loop itself, register and bind run inline, so the future is already complete. */

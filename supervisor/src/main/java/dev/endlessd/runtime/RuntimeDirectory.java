@@ -21,6 +21,7 @@ import java.util.Set;
  */
 public final class RuntimeDirectory {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OTHERS_MAY_PASS = PosixFilePermissions.fromString("rwx--x--x");
 
     private final Path path;
 
@@ -46,16 +47,21 @@ public final class RuntimeDirectory {
     }
 
     /**
-     * Creates the directory (and a private base) if needed and makes sure it is ours and 0700.
+     * Creates the directory (and a private base) if needed and makes sure it is ours and 0700 —
+     * or 0711 when workers run as another user ({@code --user}): they must pass through it to reach
+     * their notify socket, which is theirs alone, but cannot list it.
      *
      * @throws IOException with a message that names the directory and the fix
      */
-    public static RuntimeDirectory prepare(Path path, int uid) throws IOException {
+    public static RuntimeDirectory prepare(Path path, int uid, boolean workersRunAsAnotherUser) throws IOException {
+        Set<PosixFilePermission> mode = workersRunAsAnotherUser ? OTHERS_MAY_PASS : OWNER_ONLY;
         try {
             Path base = path.getParent();
             if (base != null && !Files.isDirectory(base)) {
                 Files.createDirectories(base);
-                Files.setPosixFilePermissions(base, OWNER_ONLY);
+                Files.setPosixFilePermissions(base, mode);
+            } else if (base != null && workersRunAsAnotherUser) {
+                letOthersPass(base, uid);
             }
             if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectory(path);
@@ -66,8 +72,8 @@ public final class RuntimeDirectory {
                 throw new NotOursException("runtime directory " + path + " belongs to uid " + owner + ", not to us (uid " + uid
                         + "); another user could forge readiness messages: remove it, or pass --runtime-dir");
             }
-            if (!attributes.permissions().equals(OWNER_ONLY)) {
-                Files.setPosixFilePermissions(path, OWNER_ONLY);
+            if (!attributes.permissions().equals(mode)) {
+                Files.setPosixFilePermissions(path, mode);
             }
             return new RuntimeDirectory(path);
         } catch (NotOursException e) {
@@ -76,6 +82,20 @@ public final class RuntimeDirectory {
             throw new IOException("cannot prepare runtime directory " + path + ": " + describe(e)
                     + " (pass --runtime-dir to use another place)", e);
         }
+    }
+
+    /** Adds search permission for others to a base directory of ours; another's base must already allow it. */
+    private static void letOthersPass(Path base, int uid) throws IOException {
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(base);
+        if (permissions.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+            return;
+        }
+        if (((Integer) Files.getAttribute(base, "unix:uid")) != uid) {
+            throw new NotOursException("runtime directory base " + base + " does not let --user workers pass through"
+                    + " (mode o+x) and is not ours to change: pass --runtime-dir");
+        }
+        permissions.add(PosixFilePermission.OTHERS_EXECUTE);
+        Files.setPosixFilePermissions(base, permissions);
     }
 
     public Path path() {

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 public record WorkerCommand(String commandLine) {
     public static final String SHELL = "/bin/sh";
 
-    private static final Pattern STARTS_WITH_EXEC = Pattern.compile("^\\s*exec(\\s|$)");
+    private static final Pattern LEADING_EXEC = Pattern.compile("^\\s*exec\\s+");
     private static final String PRELUDE = "LISTEN_PID=$$; export LISTEN_PID; ";
 
     public WorkerCommand {
@@ -26,8 +26,17 @@ public record WorkerCommand(String commandLine) {
     }
 
     public List<String> argv() {
-        String exec = STARTS_WITH_EXEC.matcher(commandLine).find() ? "" : "exec ";
-        return List.of(SHELL, "-c", PRELUDE + exec + commandLine);
+        return argv(ExecWrapper.none());
+    }
+
+    /** The shell script, with {@code wrapper}'s words (quoted) between {@code exec} and the command. */
+    public List<String> argv(ExecWrapper wrapper) {
+        StringBuilder script = new StringBuilder(PRELUDE).append("exec ");
+        for (String word : wrapper.words()) {
+            script.append('\'').append(word.replace("'", "'\\''")).append("' ");
+        }
+        script.append(LEADING_EXEC.matcher(commandLine).replaceFirst(""));
+        return List.of(SHELL, "-c", script.toString());
     }
 
     @Override

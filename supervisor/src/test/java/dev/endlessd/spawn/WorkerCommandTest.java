@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class WorkerCommandTest {
@@ -24,6 +26,21 @@ class WorkerCommandTest {
     @Test
     void executableNamesStartingWithExecAreStillExeced() {
         assertTrue(new WorkerCommand("executor --fast").argv().get(2).endsWith("exec executor --fast"));
+    }
+
+    @Test
+    void aWrapperIsExecedWithItsWordsQuotedAndExecsTheCommandInTurn() {
+        ExecWrapper setpriv = ExecWrapper.setpriv(Path.of("/usr/bin/setpriv"), Optional.of(new RunAs("app", 1001, 1002)));
+        assertEquals("LISTEN_PID=$$; export LISTEN_PID; exec '/usr/bin/setpriv' '--pdeathsig' 'TERM' '--reuid=1001'"
+                        + " '--regid=1002' '--init-groups' '--' ./server --port 1",
+                new WorkerCommand("exec ./server --port 1").argv(setpriv).get(2));
+    }
+
+    @Test
+    void wrapperWordsWithQuotesStayOneWord() {
+        ExecWrapper odd = new ExecWrapper(List.of("/opt/it's/wrap", "--"));
+        assertEquals("LISTEN_PID=$$; export LISTEN_PID; exec '/opt/it'\\''s/wrap' '--' app",
+                new WorkerCommand("app").argv(odd).get(2));
     }
 
     @Test

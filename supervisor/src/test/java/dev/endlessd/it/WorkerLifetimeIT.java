@@ -1,0 +1,127 @@
+package dev.endlessd.it;
+
+import static dev.endlessd.it.DaemonProcess.await;
+import static dev.endlessd.it.DaemonProcess.processExists;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.endlessd.os.Posix;
+import dev.endlessd.spawn.Signals;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Workers never outlive their welcome: not their forked children, not a killed endlessd, and not their privileges. */
+@Timeout(120)
+class WorkerLifetimeIT {
+    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+
+    @TempDir
+    Path dir;
+
+    private static int port(DaemonProcess daemon) {
+        return Integer.parseInt(daemon.awaitLog("listening on [\\w.-]+=127\\.0\\.0\\.1:(\\d+)").group(1));
+    }
+
+    @Test
+    void childrenAWorkerStartedWithoutExecAreStoppedWhenItExits() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--drain-timeout", "5s",
+                "--cmd", Fixture.worker("--fork-server"), "--listen", "127.0.0.1:0")) {
+            int shell = daemon.awaitServing(1);
+            int server = Http.get(port(daemon), "/").workerPid();
+            assertTrue(server != shell, "the fixture serves from a forked child");
+
+            daemon.signal(Signals.SIGHUP);
+            daemon.awaitServing(2);
+
+            daemon.awaitLog("gen=1 pid=" + shell + " exited but processes it started are still running in its process"
+                    + " group .*: SIGTERM to the group");
+            daemon.awaitLog("gen=1 pid=" + shell + ": the processes left in its group are gone");
+            assertTrue(!processExists(server), "the forked server drained on SIGTERM and exited");
+            assertTrue(daemon.log().lines().noneMatch(line -> line.contains("sending SIGKILL")), daemon.log());
+        }
+    }
+
+    @Test
+    void workersDrainAndExitWhenEndlessdIsKilledAndTheAddressCanBeBoundAgain() throws Exception {
+        assumeTrue(Files.isExecutable(SETPRIV), "setpriv (util-linux) is not installed");
+        int port;
+        int worker;
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", Fixture.worker(), "--listen", "127.0.0.1:0")) {
+            worker = daemon.awaitServing(1);
+            port = port(daemon);
+
+            daemon.signal(Signals.SIGKILL);
+
+            await("worker " + worker + " exits after its parent-death signal", () -> !processExists(worker));
+        }
+        Path again = Files.createDirectory(dir.resolve("again"));
+        try (DaemonProcess restarted = DaemonProcess.start(again, "--cmd", Fixture.worker(),
+                "--listen", "127.0.0.1:" + port)) {
+            restarted.awaitServing(1);
+            assertEquals(200, Http.get(port, "/").status());
+        }
+    }
+
+    @Test
+    void withUserWorkersRunUnprivilegedOnAPortOnlyRootCouldBind() throws Exception {
+        assumeTrue(Posix.uid() == 0, "needs root");
+        assumeTrue(Files.isExecutable(SETPRIV), "setpriv (util-linux) is not installed");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path worker = Files.copy(Fixture.workerScript(), shared.resolve("worker.py"), StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(worker, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path report = shared.resolve("report.json");
+        int port = freePrivilegedPort();
+
+        try (DaemonProcess daemon = DaemonProcess.start(dir, Map.of(), "--user", "nobody",
+                "--cmd", "/usr/bin/python3 " + worker + " --report " + report, "--listen", "127.0.0.1:" + port)) {
+            int pid = daemon.awaitServing(1);
+            daemon.awaitLog("workers run as user nobody \\(uid 65534");
+
+            JsonNode started = new ObjectMapper().readTree(report.toFile());
+            assertEquals(65534, started.get("uid").asInt());
+            assertEquals(Integer.toString(pid), started.get("env").get("LISTEN_PID").asText(),
+                    "setpriv execs, so the worker keeps the pid LISTEN_PID names");
+            assertEquals(pid, Http.get(port, "/").workerPid());
+            Path notify = Path.of(started.get("env").get("NOTIFY_SOCKET").asText());
+            assertEquals("rwx--x--x", PosixFilePermissions.toString(Files.getPosixFilePermissions(notify.getParent())),
+                    "others may pass through the runtime directory but not list it");
+
+            daemon.signal(Signals.SIGHUP);
+            daemon.awaitServing(2);
+        }
+    }
+
+    @Test
+    void anUnknownUserIsAUsageError() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--user", "no-such-user-here",
+                "--cmd", Fixture.worker(), "--listen", "127.0.0.1:0")) {
+            assertEquals(2, daemon.awaitExit());
+            assertTrue(daemon.log().contains("user: \"no-such-user-here\" (no such user; expected: an existing user)"),
+                    daemon.log());
+        }
+    }
+
+    private static int freePrivilegedPort() throws IOException {
+        for (int port = 1023; port > 900; port--) {
+            try (ServerSocket probe = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return probe.getLocalPort();
+            } catch (IOException taken) {
+                // try the next one
+            }
+        }
+        throw new IOException("no free port below 1024");
+    }
+}
