@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -99,6 +100,16 @@ public final class DaemonProcess implements AutoCloseable {
             pause();
         }
         throw new AssertionError("no log line matched /" + regex + "/ within " + DEADLINE + "; log:\n" + log());
+    }
+
+    /** Waits for the first TCP listener on 127.0.0.1 in the start line and returns its port. */
+    public int port() {
+        return Integer.parseInt(awaitLog("listening on [\\w.-]+=127\\.0\\.0\\.1:(\\d+)").group(1));
+    }
+
+    /** Every match of {@code regex} in the log so far, in order. */
+    public List<MatchResult> logMatches(String regex) {
+        return Pattern.compile(regex).matcher(log()).results().toList();
     }
 
     /** Waits for "gen=N pid=P serves" and returns P. */
