@@ -1,0 +1,103 @@
+package dev.endlessd.bench.report;
+
+import dev.endlessd.bench.load.Outcome;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+
+/** The human-readable tables: Markdown, so the same text reads in a terminal and in RESULTS.md. */
+public final class Report {
+    private Report() {
+    }
+
+    public static String pass(PassResult pass) {
+        StringBuilder out = new StringBuilder();
+        out.append("### Pass `").append(pass.name()).append("`: ").append(pass.load().describe()).append("\n\n");
+        out.append("| scenario | requests ok | failed | failures by kind | retried | req/s | p50 ms | p99 ms | max ms |"
+                + " requests in reload windows | p50 ms | p99 ms | max ms |\n");
+        out.append("|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        for (ScenarioResult r : pass.results()) {
+            if (r.error() != null) {
+                out.append("| ").append(r.scenario().title()).append(" | could not run: ")
+                        .append(r.error().lines().findFirst().orElse("")).append(" |||||||||||\n");
+                continue;
+            }
+            LatencySummary w = r.inReloads();
+            boolean windows = !r.windows().isEmpty();
+            out.append(row(r.scenario().title(), r.ok(), r.failed(), kindsOrDash(r), r.retried(),
+                    String.format(Locale.ROOT, "%.0f", r.throughput()), ms(r.overall().p50()), ms(r.overall().p99()),
+                    ms(r.overall().max()), windows ? w.count() : "-", windows ? ms(w.p50()) : "-",
+                    windows ? ms(w.p99()) : "-", windows ? ms(w.max()) : "-"));
+        }
+        out.append('\n');
+        out.append("| scenario | reloads ok | time to ready ms (median / max) | old worker gone ms (median / max) |"
+                + " workers seen | supervisor RSS MiB before → after (peak) | supervisor CPU ms under load |"
+                + " supervisor fds before → after | machine busy % | generator CPU % | load avg |\n");
+        out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        for (ScenarioResult r : pass.results()) {
+            if (r.error() != null) {
+                continue;
+            }
+            SupervisorFigures s = r.supervisor();
+            MachineLoad m = r.machine();
+            out.append(row(r.scenario().title(),
+                    r.scenario().reloads() ? r.reloadsSucceeded() + "/" + r.reloads().size() : "-",
+                    medianMax(r.timesToReady()), medianMax(r.timesToOldGone()), r.workersSeen(),
+                    s == null ? "-" : String.format(Locale.ROOT, "%.1f → %.1f (%.1f) %s", s.before().rssMiB(),
+                            s.after().rssMiB(), s.after().peakRssMiB(), s.process()),
+                    s == null ? "-" : s.cpuMillisDuringLoad(),
+                    s == null ? "-" : s.before().fds() + " → " + s.after().fds(),
+                    String.format(Locale.ROOT, "%.0f", m.busyPercent()),
+                    String.format(Locale.ROOT, "%.0f", m.generatorCpuPercent()),
+                    String.format(Locale.ROOT, "%.2f → %.2f", m.loadAverageBefore(), m.loadAverageAfter())));
+        }
+        out.append('\n');
+        out.append("| target (endlessd) | measured | verdict |\n|---|---|---|\n");
+        for (TargetCheck check : pass.checks()) {
+            out.append(row(check.target(), check.measured(), "**" + check.verdict() + "**"));
+        }
+        return out.toString();
+    }
+
+    private static String row(Object... cells) {
+        return "| " + java.util.Arrays.stream(cells).map(String::valueOf).collect(Collectors.joining(" | ")) + " |\n";
+    }
+
+    /** Microseconds as milliseconds with three significant digits (at least two decimals below 1 ms). */
+    public static String ms(int micros) {
+        double millis = micros / 1000.0;
+        if (millis < 1) {
+            return String.format(Locale.ROOT, "%.3f", millis);
+        }
+        if (millis < 10) {
+            return String.format(Locale.ROOT, "%.2f", millis);
+        }
+        if (millis < 100) {
+            return String.format(Locale.ROOT, "%.1f", millis);
+        }
+        return String.format(Locale.ROOT, "%.0f", millis);
+    }
+
+    /** " (refused 12, reset 3)", or "" without failures. */
+    static String kinds(ScenarioResult r) {
+        return r.failures().isEmpty() ? "" : " (" + kindList(r.failures()) + ")";
+    }
+
+    private static String kindsOrDash(ScenarioResult r) {
+        return r.failures().isEmpty() ? "-" : kindList(r.failures());
+    }
+
+    private static String kindList(Map<Outcome, Long> failures) {
+        return failures.entrySet().stream().map(e -> e.getKey().label() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String medianMax(LongStream values) {
+        long[] sorted = values.sorted().toArray();
+        if (sorted.length == 0) {
+            return "-";
+        }
+        return sorted[(sorted.length - 1) / 2] + " / " + sorted[sorted.length - 1];
+    }
+}

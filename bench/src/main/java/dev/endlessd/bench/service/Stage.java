@@ -1,0 +1,45 @@
+package dev.endlessd.bench.service;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The programs a run uses, copied to a private directory by {@code bench/run} so that a rebuild elsewhere in
+ * the tree cannot replace a jar under a running JVM, and the settings every service shares.
+ *
+ * @param java         the JVM for the sample app and for endlessd (JAVA_HOME of the launcher)
+ * @param endlessd     the endlessd launcher, with endlessd.jar beside it
+ * @param appJar       the sample app
+ * @param appArgs      extra arguments for the sample app, the same in every scenario
+ * @param python       python3, for the restarter
+ * @param restarter    bench/restarter.py
+ * @param readyTimeout how long a worker may take to get ready (endlessd's --ready-timeout too)
+ * @param drainTimeout how long an old worker may drain (endlessd's --drain-timeout too)
+ * @param logs         where each service's output is copied
+ * @param runtimeDir   endlessd's --runtime-dir base
+ */
+public record Stage(Path java, Path endlessd, Path appJar, List<String> appArgs, Path python, Path restarter,
+                    Duration readyTimeout, Duration drainTimeout, Path logs, Path runtimeDir) {
+
+    /** The sample app's command line, as a list. */
+    public List<String> appCommand(String... extra) {
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-jar", appJar.toString()));
+        command.addAll(appArgs);
+        command.addAll(List.of(extra));
+        return command;
+    }
+
+    /** The sample app's command line for {@code /bin/sh}, each word single-quoted. */
+    public String appShellCommand() {
+        StringBuilder line = new StringBuilder();
+        for (String word : appCommand()) {
+            if (line.length() > 0) {
+                line.append(' ');
+            }
+            line.append('\'').append(word.replace("'", "'\\''")).append('\'');
+        }
+        return line.toString();
+    }
+}
