@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** The benchmark's command line. {@code bench/run} fills in the paths; the rest have defaults. */
-@Command(name = "endlessd-bench", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "endlessd-bench", sortOptions = false,
         description = {"Puts the same HTTP load on the sample app run several ways (under endlessd with reloads,"
                 + " stop-then-start with the socket held, naive restart, endlessd and bare without reloads) and"
                 + " reports failures, latency overall and in reload windows, throughput, and the supervisor's"
@@ -37,6 +37,9 @@ import picocli.CommandLine.Model.CommandSpec;
 final class BenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
 
     @Option(names = "--endlessd", required = true, paramLabel = "PATH", description = "The endlessd launcher.")
     private Path endlessd;
@@ -58,11 +61,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "Where results.csv, results.json, the charts and the service logs go.")
     private Path out;
 
-    @Option(names = "--passes", split = ",", defaultValue = "keepalive,close,paced", paramLabel = "PASS[,PASS...]",
+    @Option(names = "--passes", split = ",", splitSynopsisLabel = ",", defaultValue = "keepalive,close,paced",
+            paramLabel = "PASS",
             description = "Loads to run every scenario under: keepalive, close, paced (default: ${DEFAULT-VALUE}).")
     private List<String> passes;
 
-    @Option(names = "--scenarios", split = ",", paramLabel = "ID[,ID...]",
+    @Option(names = "--scenarios", split = ",", splitSynopsisLabel = ",", paramLabel = "ID",
             description = "Scenarios to run (default: all): bare-steady, endlessd-steady, endlessd-reload,"
                     + " held-restart, naive-restart.")
     private List<String> scenarios;
@@ -177,6 +181,12 @@ final class BenchCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "paced-rate: " + pacedRate
                         + " (expected: requests per second > 0, or auto)");
             }
+        }
+        if (rate == 0 && passList.contains(Pass.PACED) && (!scenarioSet.contains(Scenario.BARE_STEADY)
+                || passList.indexOf(Pass.KEEPALIVE) < 0 || passList.indexOf(Pass.KEEPALIVE) > passList.indexOf(Pass.PACED))) {
+            throw new ParameterException(spec.commandLine(), "paced-rate: auto derives the rate from the bare app's"
+                    + " throughput in the keepalive pass, so it needs that pass (before paced) and the bare-steady"
+                    + " scenario; or give --paced-rate N");
         }
         EndlessdService.Trigger trigger = switch (reloadVia) {
             case "sighup" -> EndlessdService.Trigger.SIGHUP;

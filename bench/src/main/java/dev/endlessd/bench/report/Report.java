@@ -32,7 +32,7 @@ public final class Report {
         }
         out.append('\n');
         out.append("| scenario | reloads ok | time to ready ms (median / max) | old worker gone ms (median / max) |"
-                + " workers seen | supervisor RSS MiB before → after (peak) | supervisor CPU ms under load |"
+                + " workers seen | supervisor RSS MiB before → after (peak; anonymous part after) | supervisor CPU ms under load |"
                 + " supervisor fds before → after | machine busy % | generator CPU % | load avg |\n");
         out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for (ScenarioResult r : pass.results()) {
@@ -44,8 +44,9 @@ public final class Report {
             out.append(row(r.scenario().title(),
                     r.scenario().reloads() ? r.reloadsSucceeded() + "/" + r.reloads().size() : "-",
                     medianMax(r.timesToReady()), medianMax(r.timesToOldGone()), r.workersSeen(),
-                    s == null ? "-" : String.format(Locale.ROOT, "%.1f → %.1f (%.1f) %s", s.before().rssMiB(),
-                            s.after().rssMiB(), s.after().peakRssMiB(), s.process()),
+                    s == null ? "-" : String.format(Locale.ROOT, "%.1f → %.1f (%.1f; anon %.1f) %s",
+                            s.before().rssMiB(), s.after().rssMiB(), s.after().peakRssMiB(),
+                            s.after().anonKiB() / 1024.0, s.process()),
                     s == null ? "-" : s.cpuMillisDuringLoad(),
                     s == null ? "-" : s.before().fds() + " → " + s.after().fds(),
                     String.format(Locale.ROOT, "%.0f", m.busyPercent()),

@@ -175,6 +175,7 @@ public final class ResultFiles {
     private static Map<String, Object> sample(ProcSample sample) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("rss_kib", sample.rssKiB());
+        json.put("rss_anon_kib", sample.anonKiB());
         json.put("peak_rss_kib", sample.peakRssKiB());
         json.put("cpu_ms", sample.cpuMillis());
         json.put("fds", sample.fds());

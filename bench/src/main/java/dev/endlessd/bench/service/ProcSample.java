@@ -11,12 +11,14 @@ import java.util.stream.Stream;
  * What {@code /proc} says about one process at one moment.
  *
  * @param rssKiB     VmRSS: resident memory now
+ * @param anonKiB    RssAnon: the part of it that is the process's own (heap, metaspace, code cache, stacks,
+ *                   malloc); the rest is mapped files (the JDK's modules and CDS archive, shared libraries)
  * @param peakRssKiB VmHWM: the highest resident memory since the process started
  * @param cpuMillis  utime + stime: CPU time used so far, user and system
  * @param fds        open file descriptors (entries in /proc/PID/fd)
  * @param threads    threads
  */
-public record ProcSample(long rssKiB, long peakRssKiB, long cpuMillis, int fds, int threads) {
+public record ProcSample(long rssKiB, long anonKiB, long peakRssKiB, long cpuMillis, int fds, int threads) {
     private static final long TICKS_PER_SECOND = ClockTicks.PER_SECOND;
 
     /** Reads {@code /proc/PID}; empty when the process is gone. */
@@ -32,7 +34,7 @@ public record ProcSample(long rssKiB, long peakRssKiB, long cpuMillis, int fds, 
             try (Stream<Path> entries = Files.list(proc.resolve("fd"))) {
                 fds = (int) entries.count();
             }
-            return Optional.of(new ProcSample(kib(status, "VmRSS:"), kib(status, "VmHWM:"),
+            return Optional.of(new ProcSample(kib(status, "VmRSS:"), kib(status, "RssAnon:"), kib(status, "VmHWM:"),
                     ticks * 1000 / TICKS_PER_SECOND, fds, (int) kib(status, "Threads:")));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
