@@ -95,8 +95,11 @@ public final class Supervisor implements WorkerEvents {
         return phase;
     }
 
-    /** Starts the first worker. */
+    /** Starts the first worker, unless a stop came first. */
     public void start() {
+        if (phase == Phase.STOPPED) {
+            return;
+        }
         if (phase != Phase.NEW) {
             throw new IllegalStateException("already started");
         }
@@ -111,8 +114,12 @@ public final class Supervisor implements WorkerEvents {
      * @param waiter  told the outcome exactly once
      */
     public void reload(String origin, Consumer<ReloadOutcome> waiter) {
-        if (phase == Phase.STOPPING || phase == Phase.STOPPED || phase == Phase.NEW) {
+        if (phase == Phase.STOPPING || phase == Phase.STOPPED) {
             waiter.accept(new ReloadOutcome.Failed(0, "endlessd is " + phase.label() + ", not reloading"));
+            return;
+        }
+        if (phase == Phase.NEW) {
+            waiter.accept(new ReloadOutcome.Failed(0, "endlessd has not started its first worker yet"));
             return;
         }
         if (attempt != null) {

@@ -334,6 +334,14 @@ class SupervisorTest {
     }
 
     @Test
+    void aStopBeforeTheFirstWorkerStartsEndsItAllCleanly() {
+        supervisor.stop("SIGTERM");
+        supervisor.start();
+        assertEquals(List.of(0), exitCodes);
+        assertEquals(List.of(), starter.started);
+    }
+
+    @Test
     void reloadWhileStoppingIsRefused() {
         serving();
         supervisor.stop("SIGTERM");
