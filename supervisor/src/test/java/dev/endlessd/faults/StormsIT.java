@@ -174,6 +174,34 @@ class StormsIT {
         }
     }
 
+    @Test
+    void aStopWhileReloadClientsWaitAnswersEachOfThemAndLeavesNoWorker() throws Exception {
+        try (DaemonProcess daemon = startDaemon()) {
+            int serving = daemon.awaitServing(1);
+            Files.writeString(switches, "--never-ready");
+            List<Client.Running> clients = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                clients.add(client.start("reload", "--runtime-dir", runtimeDir.toString()));
+            }
+            int starting = Integer.parseInt(daemon.awaitLog("gen=2 pid=(\\d+) spawned").group(1));
+            DaemonProcess.await("every client's request arrived",
+                    () -> daemon.logMatches("reload requested \\(control socket").size() == clients.size());
+
+            Client.Result stop = client.run("stop", "--runtime-dir", runtimeDir.toString());
+
+            assertEquals(0, stop.exitCode(), stop.toString());
+            for (Client.Running running : clients) {
+                Client.Result result = running.await();
+                assertEquals(1, result.exitCode(), result.toString());
+                assertTrue(result.err().matches("endlessd: reload (gen=2 )?failed: endlessd is stopping\n"),
+                        result.toString());
+            }
+            assertEquals(0, daemon.awaitExit(), daemon.log());
+            assertTrue(Proc.group(serving).isEmpty() && Proc.group(starting).isEmpty(), "no worker is left");
+            assertEquals(1, daemon.logMatches("spawned \\(reload\\)").size(), "the queued reloads never started");
+        }
+    }
+
     private void assertOneReadyWorkerOfGeneration(DaemonProcess daemon, long generation) throws Exception {
         DaemonProcess.await("the replaced workers have drained", () ->
                 Proc.childrenOf(daemon.pid()).size() == 1);
