@@ -43,6 +43,7 @@ public final class Daemon {
     private final long pid = ProcessHandle.current().pid();
     private final Instant startedAt = Instant.now();
     private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+    private volatile boolean shuttingDown;
 
     public Daemon(DaemonConfig config, DaemonFiles files, Map<String, String> environment) {
         this.config = config;
@@ -66,6 +67,7 @@ public final class Daemon {
             try {
                 return serve(group, runtimeDirectory, version);
             } finally {
+                shuttingDown = true;
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             }
         } finally {
@@ -118,7 +120,7 @@ public final class Daemon {
      */
     private void watchForLoopDeath(EventLoop loop, Supervisor supervisor, ProcessWorkerStarter starter) {
         loop.terminationFuture().addListener(terminated -> {
-            if (!exitCode.isDone()) {
+            if (!shuttingDown && !exitCode.isDone()) {
                 log.error("the event loop stopped unexpectedly; killing the workers and exiting 1");
                 supervisor.snapshot().workers().forEach(worker -> starter.killGroup(worker.pid()));
                 exitCode.complete(1);

@@ -1,5 +1,6 @@
 package dev.endlessd.daemon;
 
+import dev.endlessd.runtime.FileProblems;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ final class PidFile implements AutoCloseable {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 deleteQuietly(temporary);
-                throw new StartupException("cannot write --pid-file " + target + ": " + e
+                throw new StartupException("cannot write --pid-file " + target + ": " + FileProblems.describe(e)
                         + " (check that its directory exists and is writable)", e);
             }
         }

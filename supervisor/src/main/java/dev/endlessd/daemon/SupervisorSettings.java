@@ -36,7 +36,7 @@ public record SupervisorSettings(Duration readyTimeout, Optional<Duration> ready
 
     private static void requirePositive(String option, Duration value) {
         if (value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(option + ": " + value + " (expected: > 0)");
+            throw new IllegalArgumentException(option + ": " + Durations.format(value) + " (expected: > 0)");
         }
     }
 }

@@ -79,7 +79,7 @@ public final class RuntimeDirectory {
         } catch (NotOursException e) {
             throw e;
         } catch (IOException e) {
-            throw new IOException("cannot prepare runtime directory " + path + ": " + describe(e)
+            throw new IOException("cannot prepare runtime directory " + path + ": " + FileProblems.describe(e)
                     + " (pass --runtime-dir to use another place)", e);
         }
     }
@@ -109,11 +109,6 @@ public final class RuntimeDirectory {
 
     public Path controlSocket() {
         return path.resolve("control.sock");
-    }
-
-    private static String describe(IOException e) {
-        String kind = e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase();
-        return e.getMessage() == null ? kind : kind + " " + e.getMessage();
     }
 
     private static final class NotOursException extends IOException {

@@ -125,15 +125,23 @@ public final class ListenerBinder {
             throw new ListenException("listen " + unix + ": " + path
                     + " exists and is not a socket (remove it or choose another path)");
         }
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+        if (answers(unix, path)) {
             throw new ListenException("listen " + unix + ": a running server already listens on " + path
                     + " (stop it, or choose another path)");
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw new ListenException("listen " + unix + ": cannot remove stale socket " + path + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean answers(ListenAddress.Unix unix, Path path) throws ListenException {
+        try {
+            SocketChannel.open(UnixDomainSocketAddress.of(path)).close();
+            return true;
         } catch (ConnectException stale) {
-            try {
-                Files.deleteIfExists(path);
-            } catch (IOException e) {
-                throw new ListenException("listen " + unix + ": cannot remove stale socket " + path + ": " + e.getMessage());
-            }
+            return false;
         } catch (IOException e) {
             throw new ListenException("listen " + unix + ": cannot check existing socket " + path + ": " + e.getMessage());
         }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.endlessd.it.DaemonProcess;
-import dev.endlessd.it.Fixture;
 import dev.endlessd.it.Http;
 import dev.endlessd.os.Posix;
 import java.io.IOException;
@@ -26,7 +25,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -67,7 +65,7 @@ class BadInputIT {
         unixSocket = dir.resolve("app.sock");
         regularFile = Files.writeString(dir.resolve("a-file"), "not a directory, not a socket\n");
         client = new Client(dir);
-        bystander = DaemonProcess.start(dir, "--name", BYSTANDER, "--cmd", Fixture.worker(),
+        bystander = DaemonProcess.start(dir, "--name", BYSTANDER, "--cmd", FixtureWorker.command(),
                 "--listen", "127.0.0.1:0", "--listen", "unix:" + unixSocket);
         bystander.awaitServing(1);
         bystanderPort = bystander.port();
@@ -125,7 +123,6 @@ class BadInputIT {
 
     @Test
     @Order(1)
-    @Disabled("bug: SupervisorSettings.requirePositive prints the Duration as java.time's PT0S")
     void aZeroTimeoutIsAUsageErrorInTheFlagsOwnUnits() throws Exception {
         for (String flag : List.of("--ready-timeout", "--drain-timeout")) {
             Client.Result start = startAs(BYSTANDER, List.of("--listen", ":0", flag, "0s"));
@@ -172,7 +169,6 @@ class BadInputIT {
 
     @Test
     @Order(2)
-    @Disabled("bug: Daemon.watchForLoopDeath takes the loop's shutdown after a startup failure for a dying loop")
     void aStartupFailureAfterTheEventLoopStartedDoesNotClaimTheLoopDied() throws Exception {
         Client.Result start = startAs("other", List.of("--listen", "127.0.0.1:0",
                 "--pid-file", dir.resolve("missing").resolve("x.pid").toString()));
@@ -185,7 +181,6 @@ class BadInputIT {
 
     @Test
     @Order(2)
-    @Disabled("bug: PidFile names the JDK exception class and its own temporary file instead of the problem")
     void aPidFileInAMissingDirectoryIsRefusedInPlainWords() throws Exception {
         Path pidFile = dir.resolve("missing").resolve("x.pid");
         Client.Result start = startAs("other", List.of("--listen", "127.0.0.1:0", "--pid-file", pidFile.toString()));
@@ -211,7 +206,6 @@ class BadInputIT {
 
     @Test
     @Order(2)
-    @Disabled("bug: ListenerBinder.prepareUnixPath catches its own ListenException and wraps it in \"cannot check\"")
     void theUnixSocketOfARunningDaemonIsInUseAndIsNotRemoved() throws Exception {
         Client.Result start = startAs("other", List.of("--listen", "unix:" + unixSocket));
 
@@ -326,7 +320,7 @@ class BadInputIT {
     }
 
     private static Client.Result startAs(String name, List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("--cmd", Fixture.worker(), "--name", name));
+        List<String> command = new ArrayList<>(List.of("--cmd", FixtureWorker.command(), "--name", name));
         command.addAll(args);
         if (!args.contains("--runtime-dir")) {
             command.addAll(List.of("--runtime-dir", runtimeDir.toString()));
