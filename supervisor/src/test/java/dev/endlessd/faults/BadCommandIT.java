@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.endlessd.it.DaemonProcess;
-import dev.endlessd.it.Fixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +34,7 @@ class BadCommandIT {
     void paths() throws IOException {
         runtimeDir = dir.resolve("run");
         script = dir.resolve("server.sh");
-        Files.writeString(script, "#!/bin/sh\nexec " + Fixture.worker() + " \"$@\"\n");
+        Files.writeString(script, "#!/bin/sh\nexec " + FixtureWorker.command() + " \"$@\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         client = new Client(dir);
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.endlessd.it.DaemonProcess;
-import dev.endlessd.it.Fixture;
 import dev.endlessd.it.Http;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +37,7 @@ class CrashLoopIT {
         Path switches = dir.resolve("switches");
         Files.writeString(switches, "--crash-after 0.1");
         try (DaemonProcess daemon = DaemonProcess.start(dir,
-                "--cmd", Fixture.worker("--switches-file", switches.toString()), "--listen", "127.0.0.1:0")) {
+                "--cmd", FixtureWorker.command("--switches-file", switches.toString()), "--listen", "127.0.0.1:0")) {
             int port = daemon.port();
             daemon.awaitLog("gen=1 pid=\\d+ exited unexpectedly after serving .*: exit status 4");
             long windowStart = System.nanoTime();

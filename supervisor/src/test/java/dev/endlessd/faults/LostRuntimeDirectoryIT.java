@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.endlessd.it.DaemonProcess;
-import dev.endlessd.it.Fixture;
 import dev.endlessd.it.Http;
 import dev.endlessd.spawn.Signals;
 import java.nio.file.Files;
@@ -29,7 +28,7 @@ class LostRuntimeDirectoryIT {
     @Test
     void aReloadAfterTheRuntimeDirectoryWasRemovedFailsAndTheOldWorkerStays() throws Exception {
         Path instanceDir = dir.resolve("run").resolve("default");
-        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", Fixture.worker(), "--listen", "127.0.0.1:0")) {
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", FixtureWorker.command(), "--listen", "127.0.0.1:0")) {
             int serving = daemon.awaitServing(1);
             try (Stream<Path> paths = Files.walk(instanceDir)) {
                 for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {

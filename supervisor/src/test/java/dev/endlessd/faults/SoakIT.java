@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.endlessd.it.DaemonProcess;
-import dev.endlessd.it.Fixture;
 import dev.endlessd.spawn.Signals;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +36,7 @@ class SoakIT {
     @Test
     void reloadsInARowLeaveTheSupervisorAsTheyFoundIt() throws Exception {
         int reloads = Integer.getInteger("endlessd.soak.reloads", DEFAULT_RELOADS);
-        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", Fixture.worker(), "--listen", "127.0.0.1:0")) {
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", FixtureWorker.command(), "--listen", "127.0.0.1:0")) {
             daemon.awaitServing(1);
             Proc.Footprint before = Proc.Footprint.of(daemon.pid());
             long start = System.nanoTime();
@@ -55,7 +54,7 @@ class SoakIT {
     @Test
     void reloadsUnderContinuousLoadFailNoRequestAndLeaveTheSupervisorAsTheyFoundIt() throws Exception {
         int reloads = Integer.getInteger("endlessd.soak.loaded", DEFAULT_LOADED);
-        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", Fixture.worker(), "--listen", "127.0.0.1:0")) {
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", FixtureWorker.command(), "--listen", "127.0.0.1:0")) {
             daemon.awaitServing(1);
             Proc.Footprint before = Proc.Footprint.of(daemon.pid());
             HttpLoad load = new HttpLoad(daemon.port(), 3);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.endlessd.it.DaemonProcess;
-import dev.endlessd.it.Fixture;
 import dev.endlessd.it.Http;
 import dev.endlessd.spawn.Signals;
 import java.io.IOException;
@@ -52,7 +51,7 @@ class StormsIT {
     }
 
     private DaemonProcess startDaemon() throws IOException {
-        return DaemonProcess.start(dir, "--cmd", Fixture.worker("--switches-file", switches.toString(),
+        return DaemonProcess.start(dir, "--cmd", FixtureWorker.command("--switches-file", switches.toString(),
                 "--version-file", version.toString()), "--listen", "127.0.0.1:0");
     }
 
