@@ -1,5 +1,6 @@
 package dev.endlessd.faults;
 
+import dev.endlessd.it.Fixture;
 import static dev.endlessd.faults.FailedReloads.assertReloadFailsCleanly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,7 +35,7 @@ class BadCommandIT {
     void paths() throws IOException {
         runtimeDir = dir.resolve("run");
         script = dir.resolve("server.sh");
-        Files.writeString(script, "#!/bin/sh\nexec " + FixtureWorker.command() + " \"$@\"\n");
+        Files.writeString(script, "#!/bin/sh\nexec " + Fixture.worker() + " \"$@\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         client = new Client(dir);
     }

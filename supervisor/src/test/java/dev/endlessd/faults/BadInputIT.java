@@ -1,5 +1,6 @@
 package dev.endlessd.faults;
 
+import dev.endlessd.it.Fixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,7 +66,7 @@ class BadInputIT {
         unixSocket = dir.resolve("app.sock");
         regularFile = Files.writeString(dir.resolve("a-file"), "not a directory, not a socket\n");
         client = new Client(dir);
-        bystander = DaemonProcess.start(dir, "--name", BYSTANDER, "--cmd", FixtureWorker.command(),
+        bystander = DaemonProcess.start(dir, "--name", BYSTANDER, "--cmd", Fixture.worker(),
                 "--listen", "127.0.0.1:0", "--listen", "unix:" + unixSocket);
         bystander.awaitServing(1);
         bystanderPort = bystander.port();
@@ -320,7 +321,7 @@ class BadInputIT {
     }
 
     private static Client.Result startAs(String name, List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("--cmd", FixtureWorker.command(), "--name", name));
+        List<String> command = new ArrayList<>(List.of("--cmd", Fixture.worker(), "--name", name));
         command.addAll(args);
         if (!args.contains("--runtime-dir")) {
             command.addAll(List.of("--runtime-dir", runtimeDir.toString()));

@@ -1,5 +1,6 @@
 package dev.endlessd.faults;
 
+import dev.endlessd.it.Fixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,7 +38,7 @@ class CrashLoopIT {
         Path switches = dir.resolve("switches");
         Files.writeString(switches, "--crash-after 0.1");
         try (DaemonProcess daemon = DaemonProcess.start(dir,
-                "--cmd", FixtureWorker.command("--switches-file", switches.toString()), "--listen", "127.0.0.1:0")) {
+                "--cmd", Fixture.worker("--switches-file", switches.toString()), "--listen", "127.0.0.1:0")) {
             int port = daemon.port();
             daemon.awaitLog("gen=1 pid=\\d+ exited unexpectedly after serving .*: exit status 4");
             long windowStart = System.nanoTime();

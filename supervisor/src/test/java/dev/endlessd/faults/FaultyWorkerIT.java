@@ -1,5 +1,6 @@
 package dev.endlessd.faults;
 
+import dev.endlessd.it.Fixture;
 import static dev.endlessd.faults.FailedReloads.assertReloadFailsCleanly;
 
 import dev.endlessd.it.DaemonProcess;
@@ -38,7 +39,7 @@ class FaultyWorkerIT {
     }
 
     private DaemonProcess startDaemon(String... extra) throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of("--cmd", FixtureWorker.command("--switches-file", switches.toString()),
+        List<String> args = new ArrayList<>(List.of("--cmd", Fixture.worker("--switches-file", switches.toString()),
                 "--listen", "127.0.0.1:0"));
         args.addAll(List.of(extra));
         return DaemonProcess.start(dir, args.toArray(String[]::new));

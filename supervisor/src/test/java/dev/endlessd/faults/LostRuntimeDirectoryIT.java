@@ -1,5 +1,6 @@
 package dev.endlessd.faults;
 
+import dev.endlessd.it.Fixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,7 +29,7 @@ class LostRuntimeDirectoryIT {
     @Test
     void aReloadAfterTheRuntimeDirectoryWasRemovedFailsAndTheOldWorkerStays() throws Exception {
         Path instanceDir = dir.resolve("run").resolve("default");
-        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", FixtureWorker.command(), "--listen", "127.0.0.1:0")) {
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", Fixture.worker(), "--listen", "127.0.0.1:0")) {
             int serving = daemon.awaitServing(1);
             try (Stream<Path> paths = Files.walk(instanceDir)) {
                 for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {

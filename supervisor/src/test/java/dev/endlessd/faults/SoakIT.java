@@ -1,5 +1,7 @@
 package dev.endlessd.faults;
 
+import dev.endlessd.it.Fixture;
+import dev.endlessd.it.HttpLoad;
 import static dev.endlessd.it.DaemonProcess.processExists;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,7 +38,7 @@ class SoakIT {
     @Test
     void reloadsInARowLeaveTheSupervisorAsTheyFoundIt() throws Exception {
         int reloads = Integer.getInteger("endlessd.soak.reloads", DEFAULT_RELOADS);
-        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", FixtureWorker.command(), "--listen", "127.0.0.1:0")) {
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", Fixture.worker(), "--listen", "127.0.0.1:0")) {
             daemon.awaitServing(1);
             Proc.Footprint before = Proc.Footprint.of(daemon.pid());
             long start = System.nanoTime();
@@ -54,7 +56,7 @@ class SoakIT {
     @Test
     void reloadsUnderContinuousLoadFailNoRequestAndLeaveTheSupervisorAsTheyFoundIt() throws Exception {
         int reloads = Integer.getInteger("endlessd.soak.loaded", DEFAULT_LOADED);
-        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", FixtureWorker.command(), "--listen", "127.0.0.1:0")) {
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", Fixture.worker(), "--listen", "127.0.0.1:0")) {
             daemon.awaitServing(1);
             Proc.Footprint before = Proc.Footprint.of(daemon.pid());
             HttpLoad load = new HttpLoad(daemon.port(), 3);

@@ -1,5 +1,7 @@
 package dev.endlessd.faults;
 
+import dev.endlessd.it.Fixture;
+import dev.endlessd.it.HttpLoad;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,7 +53,7 @@ class StormsIT {
     }
 
     private DaemonProcess startDaemon() throws IOException {
-        return DaemonProcess.start(dir, "--cmd", FixtureWorker.command("--switches-file", switches.toString(),
+        return DaemonProcess.start(dir, "--cmd", Fixture.worker("--switches-file", switches.toString(),
                 "--version-file", version.toString()), "--listen", "127.0.0.1:0");
     }
 

@@ -1,6 +1,5 @@
 package dev.endlessd.it;
 
-import static dev.endlessd.it.DaemonProcess.await;
 import static dev.endlessd.it.DaemonProcess.processExists;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,16 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.endlessd.spawn.Signals;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,48 +86,20 @@ class EndlessdIT {
     void continuousRequestsDuringSeveralReloadsAllSucceed() throws Exception {
         try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", Fixture.worker(), "--listen", "127.0.0.1:0")) {
             daemon.awaitServing(1);
-            int port = port(daemon);
-            AtomicBoolean running = new AtomicBoolean(true);
-            AtomicInteger ok = new AtomicInteger();
-            List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-            Set<Integer> servedBy = ConcurrentHashMap.newKeySet();
-            List<Thread> clients = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                Thread client = new Thread(() -> {
-                    while (running.get()) {
-                        try {
-                            Http.Response response = Http.get(port, "/");
-                            if (response.status() == 200) {
-                                ok.incrementAndGet();
-                                servedBy.add(response.workerPid());
-                            } else {
-                                failures.add("status " + response.status());
-                            }
-                        } catch (IOException e) {
-                            failures.add(e.toString());
-                        }
-                    }
-                });
-                client.start();
-                clients.add(client);
-            }
-            for (int generation = 2; generation <= 6; generation++) {
-                int before = ok.get();
-                await("requests flowing before reload to gen=" + generation, () -> ok.get() > before + 20);
-                daemon.signal(Signals.SIGHUP);
-                daemon.awaitServing(generation);
-            }
-            int before = ok.get();
-            await("requests flowing after the last reload", () -> ok.get() > before + 20);
-            running.set(false);
-            for (Thread client : clients) {
-                client.join();
-            }
+            try (HttpLoad load = new HttpLoad(port(daemon), 4)) {
+                for (int generation = 2; generation <= 6; generation++) {
+                    load.awaitMoreRequests(20);
+                    daemon.signal(Signals.SIGHUP);
+                    daemon.awaitServing(generation);
+                }
+                load.awaitMoreRequests(20);
+                load.close();
 
-            System.out.printf("continuous load over 5 reloads: %d ok, %d failed, %d workers served%n",
-                    ok.get(), failures.size(), servedBy.size());
-            assertEquals(List.of(), failures);
-            assertTrue(servedBy.size() >= 5, "requests were served by " + servedBy);
+                System.out.printf("continuous load over 5 reloads: %d ok, %d failed, %d workers served%n",
+                        load.ok(), load.failures().size(), load.servedBy().size());
+                assertEquals(List.of(), load.failures());
+                assertTrue(load.servedBy().size() >= 5, "requests were served by " + load.servedBy());
+            }
         }
     }
 

@@ -1,7 +1,5 @@
-package dev.endlessd.faults;
+package dev.endlessd.it;
 
-import dev.endlessd.it.DaemonProcess;
-import dev.endlessd.it.Http;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,14 +13,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Clients that send requests back to back, each on a fresh connection, and keep every failure:
  * a refused connection, a reset, a timeout or a status other than 200.
  */
-final class HttpLoad implements AutoCloseable {
+public final class HttpLoad implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicInteger ok = new AtomicInteger();
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     private final Set<Integer> servedBy = ConcurrentHashMap.newKeySet();
     private final List<Thread> clients = new ArrayList<>();
 
-    HttpLoad(int port, int clientCount) {
+    public HttpLoad(int port, int clientCount) {
         for (int i = 0; i < clientCount; i++) {
             Thread client = new Thread(() -> {
                 while (running.get()) {
@@ -46,23 +44,23 @@ final class HttpLoad implements AutoCloseable {
     }
 
     /** Waits until {@code count} more requests succeeded than had when called. */
-    void awaitMoreRequests(int count) {
+    public void awaitMoreRequests(int count) {
         int before = ok.get();
         DaemonProcess.await(count + " more requests answered (failures so far: " + failures + ")",
                 () -> ok.get() >= before + count);
     }
 
-    int ok() {
+    public int ok() {
         return ok.get();
     }
 
-    List<String> failures() {
+    public List<String> failures() {
         synchronized (failures) {
             return List.copyOf(failures);
         }
     }
 
-    Set<Integer> servedBy() {
+    public Set<Integer> servedBy() {
         return Set.copyOf(servedBy);
     }
 
