@@ -135,7 +135,7 @@ final class BenchRun {
                         DurationText.format(settings.warm()));
                 generator.start(steady.address, settings.warm(), Duration.ZERO).await();
             }
-            MachineSampler machine = MachineSampler.start();
+            MachineSampler machine = MachineSampler.start(pair.stream().map(s -> s.service.pid()).toList());
             long slices = Math.max(1, settings.duration().toNanos() / settings.slice().toNanos());
             Duration slice = settings.duration().dividedBy(slices);
             for (long i = 0; i < slices; i++) {
@@ -193,7 +193,7 @@ final class BenchRun {
             long pid = service.supervisorPid().orElseThrow();
             ProcSample before = ProcSample.read(pid).orElseThrow();
             List<Reload> reloads = new ArrayList<>();
-            MachineSampler machine = MachineSampler.start();
+            MachineSampler machine = MachineSampler.start(List.of(service.pid()));
             Recording recording;
             try (RssSampler rss = new RssSampler(pid)) {
                 System.out.printf("  %s: warming up for %s, then %s with a reload every %s%n", scenario.title(),

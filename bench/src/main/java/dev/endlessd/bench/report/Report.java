@@ -33,8 +33,9 @@ public final class Report {
         out.append('\n');
         out.append("| scenario | reloads ok | time to ready ms (median / max) | old worker gone ms (median / max) |"
                 + " workers seen | supervisor RSS MiB before → after (peak; anonymous part after) | supervisor CPU ms under load |"
-                + " supervisor fds before → after | machine busy % | generator CPU % | load avg |\n");
-        out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+                + " supervisor fds before → after | CPU % of machine: busy | generator | service | others |"
+                + " load avg |\n");
+        out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for (ScenarioResult r : pass.results()) {
             if (r.error() != null) {
                 continue;
@@ -50,7 +51,9 @@ public final class Report {
                     s == null ? "-" : s.cpuMillisDuringLoad(),
                     s == null ? "-" : s.before().fds() + " → " + s.after().fds(),
                     String.format(Locale.ROOT, "%.0f", m.busyPercent()),
-                    String.format(Locale.ROOT, "%.0f", m.generatorCpuPercent()),
+                    String.format(Locale.ROOT, "%.0f", m.generatorPercent()),
+                    String.format(Locale.ROOT, "%.0f", m.servicePercent()),
+                    String.format(Locale.ROOT, "%.0f", m.othersPercent()),
                     String.format(Locale.ROOT, "%.2f → %.2f", m.loadAverageBefore(), m.loadAverageAfter())));
         }
         out.append('\n');

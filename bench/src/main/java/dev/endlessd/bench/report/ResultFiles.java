@@ -41,7 +41,7 @@ public final class ResultFiles {
                 "ready_ms_max", "old_gone_ms_median", "old_gone_ms_max", "workers_seen", "supervisor",
                 "sup_rss_before_mib", "sup_rss_after_mib", "sup_rss_max_sampled_mib", "sup_peak_rss_mib",
                 "sup_cpu_ms_before", "sup_cpu_ms_after", "sup_fds_before", "sup_fds_after", "machine_busy_pct",
-                "generator_cpu_pct", "loadavg_before", "loadavg_after", "error"));
+                "generator_pct", "service_pct", "others_pct", "loadavg_before", "loadavg_after", "error"));
         StringBuilder out = new StringBuilder(String.join(",", header)).append('\n');
         for (PassResult pass : passes) {
             for (ScenarioResult r : pass.results()) {
@@ -65,7 +65,8 @@ public final class ResultFiles {
                         s == null ? "" : fmt(s.maxRssKiB() / 1024.0), s == null ? "" : fmt(s.after().peakRssMiB()),
                         s == null ? "" : s.before().cpuMillis(), s == null ? "" : s.after().cpuMillis(),
                         s == null ? "" : s.before().fds(), s == null ? "" : s.after().fds(),
-                        m == null ? "" : fmt(m.busyPercent()), m == null ? "" : fmt(m.generatorCpuPercent()),
+                        m == null ? "" : fmt(m.busyPercent()), m == null ? "" : fmt(m.generatorPercent()),
+                        m == null ? "" : fmt(m.servicePercent()), m == null ? "" : fmt(m.othersPercent()),
                         m == null ? "" : fmt(m.loadAverageBefore()), m == null ? "" : fmt(m.loadAverageAfter()),
                         r.error() == null ? "" : quote(r.error().lines().findFirst().orElse(""))));
                 out.append(row.stream().map(String::valueOf).collect(Collectors.joining(","))).append('\n');
@@ -140,7 +141,9 @@ public final class ResultFiles {
         m.put("loadavg_before", r.machine().loadAverageBefore());
         m.put("loadavg_after", r.machine().loadAverageAfter());
         m.put("busy_pct", r.machine().busyPercent());
-        m.put("generator_cpu_pct", r.machine().generatorCpuPercent());
+        m.put("generator_pct", r.machine().generatorPercent());
+        m.put("service_pct", r.machine().servicePercent());
+        m.put("others_pct", r.machine().othersPercent());
         json.put("machine", m);
         Map<String, Object> series = new LinkedHashMap<>();
         series.put("bucket_start_ms", r.series().stream().map(Bucket::startMillis).collect(Collectors.toList()));

@@ -46,6 +46,11 @@ public final class BareService implements Service {
     }
 
     @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
     public OptionalLong supervisorPid() {
         return OptionalLong.empty();
     }

@@ -126,6 +126,11 @@ abstract class LoggedService implements Service {
     }
 
     @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
     public OptionalLong supervisorPid() {
         return process == null ? OptionalLong.empty() : OptionalLong.of(process.pid());
     }

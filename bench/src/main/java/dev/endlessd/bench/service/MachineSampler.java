@@ -4,32 +4,54 @@ import dev.endlessd.bench.report.MachineLoad;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
-/** Measures how busy the machine and the benchmark's own JVM were between {@link #start} and {@link #stop}. */
+/**
+ * Measures how busy the machine was between {@link #start} and {@link #stop}, and how much of that was
+ * the benchmark itself (its JVM and the services it runs, with their exited children) and how much was
+ * other work on the machine. Shares are of the whole machine: 100% means every core busy all the time.
+ */
 public final class MachineSampler {
+    private static final int CPUS = Runtime.getRuntime().availableProcessors();
+
+    private final List<Long> services;
     private final double loadBefore;
-    private final long[] cpuBefore;
-    private final long selfCpuBefore;
+    private final long[] ticksBefore;
+    private final long selfBefore;
+    private final long servicesBefore;
     private final long wallBefore;
 
-    private MachineSampler() {
+    private MachineSampler(List<Long> services) {
+        this.services = services;
         loadBefore = loadAverage();
-        cpuBefore = cpuTicks();
-        selfCpuBefore = selfCpuMillis();
+        ticksBefore = cpuTicks();
+        selfBefore = ProcSample.treeCpuMillis(ProcessHandle.current().pid(), false);
+        servicesBefore = servicesCpuMillis();
         wallBefore = System.nanoTime();
     }
 
-    public static MachineSampler start() {
-        return new MachineSampler();
+    /** @param services the pids of the services' long-lived processes, sampled with all their descendants */
+    public static MachineSampler start(List<Long> services) {
+        return new MachineSampler(services);
     }
 
     public MachineLoad stop() {
-        long[] cpu = cpuTicks();
-        long busy = cpu[0] - cpuBefore[0];
-        long total = cpu[1] - cpuBefore[1];
-        double wallMillis = (System.nanoTime() - wallBefore) / 1e6;
-        return new MachineLoad(loadBefore, loadAverage(), total == 0 ? 0 : 100.0 * busy / total,
-                100.0 * (selfCpuMillis() - selfCpuBefore) / Math.max(1, wallMillis));
+        long[] ticks = cpuTicks();
+        double capacityMillis = (System.nanoTime() - wallBefore) / 1e6 * CPUS;
+        double busyMillis = (ticks[0] - ticksBefore[0]) * 1000.0 / ProcSample.TICKS_PER_SECOND;
+        long self = ProcSample.treeCpuMillis(ProcessHandle.current().pid(), false) - selfBefore;
+        long served = servicesCpuMillis() - servicesBefore;
+        return new MachineLoad(loadBefore, loadAverage(), share(busyMillis, capacityMillis),
+                share(self, capacityMillis), share(served, capacityMillis),
+                share(Math.max(0, busyMillis - self - served), capacityMillis));
+    }
+
+    private long servicesCpuMillis() {
+        return services.stream().mapToLong(pid -> ProcSample.treeCpuMillis(pid, true)).sum();
+    }
+
+    private static double share(double millis, double capacityMillis) {
+        return capacityMillis <= 0 ? 0 : 100.0 * millis / capacityMillis;
     }
 
     private static double loadAverage() {
@@ -53,9 +75,5 @@ public final class MachineSampler {
         } catch (IOException | RuntimeException e) {
             return new long[] {0, 0};
         }
-    }
-
-    private static long selfCpuMillis() {
-        return ProcSample.read(ProcessHandle.current().pid()).map(ProcSample::cpuMillis).orElse(0L);
     }
 }

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * @param threads    threads
  */
 public record ProcSample(long rssKiB, long anonKiB, long peakRssKiB, long cpuMillis, int fds, int threads) {
-    private static final long TICKS_PER_SECOND = ClockTicks.PER_SECOND;
+    static final long TICKS_PER_SECOND = ClockTicks.PER_SECOND;
 
     /** Reads {@code /proc/PID}; empty when the process is gone. */
     public static Optional<ProcSample> read(long pid) {
@@ -38,6 +38,31 @@ public record ProcSample(long rssKiB, long anonKiB, long peakRssKiB, long cpuMil
                     ticks * 1000 / TICKS_PER_SECOND, fds, (int) kib(status, "Threads:")));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * CPU time of a process and its descendants, in milliseconds: each one's utime + stime, plus cutime +
+     * cstime, the CPU of children it has already reaped (workers that came and went). {@code descendants}
+     * false counts the process and its reaped children only. 0 when the process is gone.
+     */
+    public static long treeCpuMillis(long pid, boolean descendants) {
+        long ticks = cpuTicks(pid);
+        if (descendants) {
+            ticks += ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants)
+                    .mapToLong(child -> cpuTicks(child.pid())).sum();
+        }
+        return ticks * 1000 / TICKS_PER_SECOND;
+    }
+
+    private static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13])
+                    + Long.parseLong(fields[14]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 

@@ -23,6 +23,9 @@ public interface Service extends AutoCloseable {
     /** Asks for a reload and returns once it is over: the new worker ready and the old one gone, or failed. */
     Reload reload() throws IOException, InterruptedException;
 
+    /** The process the benchmark started: the supervisor, or the app itself. */
+    long pid();
+
     /** The process that stays while workers come and go, if there is one. */
     OptionalLong supervisorPid();
 

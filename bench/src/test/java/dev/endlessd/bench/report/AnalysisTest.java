@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class AnalysisTest {
     private static final long MS = 1_000_000;
     private static final long START = 1_000_000 * MS;
-    private static final MachineLoad IDLE = new MachineLoad(0, 0, 0, 0);
+    private static final MachineLoad IDLE = new MachineLoad(0, 0, 0, 0, 0, 0);
 
     private final Analysis analysis = new Analysis(Duration.ofMillis(100));
 
