@@ -69,7 +69,7 @@ final class FailedReloads {
                 throw new AssertionError("supervisor footprint did not return to " + before + ": now " + now
                         + "\nfds: " + fds(daemon.pid()));
             }
-            pause();
+            DaemonProcess.pause();
             now = Proc.Footprint.of(daemon.pid());
         }
     }
@@ -86,15 +86,6 @@ final class FailedReloads {
             }).sorted().toList().toString();
         } catch (IOException e) {
             return "(cannot list: " + e + ")";
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 }

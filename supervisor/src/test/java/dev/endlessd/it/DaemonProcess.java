@@ -146,7 +146,8 @@ public final class DaemonProcess implements AutoCloseable {
         }
     }
 
-    private static void pause() {
+    /** The polling interval of every wait in these tests. */
+    public static void pause() {
         try {
             Thread.sleep(20);
         } catch (InterruptedException e) {

@@ -24,10 +24,6 @@ class EndlessdIT {
     @TempDir
     Path dir;
 
-    private static int port(DaemonProcess daemon) {
-        return Integer.parseInt(daemon.awaitLog("listening on [\\w.-]+=127\\.0\\.0\\.1:(\\d+)").group(1));
-    }
-
     @Test
     void fdsAndEnvironmentArriveAsPromised() throws Exception {
         Path report = dir.resolve("report.json");
@@ -60,7 +56,7 @@ class EndlessdIT {
             assertEquals(pid, started.get("pgid").asInt(), "each worker leads its own process group");
             assertEquals("[false,false]", started.get("nonblocking").toString(), "sockets are handed out blocking");
 
-            assertEquals(200, Http.get(port(daemon), "/").status());
+            assertEquals(200, Http.get(daemon.port(), "/").status());
         }
     }
 
@@ -68,7 +64,7 @@ class EndlessdIT {
     void reloadReplacesTheWorkerAndTheSupervisorPidStaysTheSame() throws Exception {
         try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", Fixture.worker(), "--listen", "127.0.0.1:0")) {
             int first = daemon.awaitServing(1);
-            int port = port(daemon);
+            int port = daemon.port();
             assertEquals(first, Http.get(port, "/").workerPid());
 
             daemon.signal(Signals.SIGHUP);
@@ -86,7 +82,7 @@ class EndlessdIT {
     void continuousRequestsDuringSeveralReloadsAllSucceed() throws Exception {
         try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", Fixture.worker(), "--listen", "127.0.0.1:0")) {
             daemon.awaitServing(1);
-            try (HttpLoad load = new HttpLoad(port(daemon), 4)) {
+            try (HttpLoad load = new HttpLoad(daemon.port(), 4)) {
                 for (int generation = 2; generation <= 6; generation++) {
                     load.awaitMoreRequests(20);
                     daemon.signal(Signals.SIGHUP);
@@ -115,7 +111,7 @@ class EndlessdIT {
 
             daemon.awaitLog("reload of gen=2 failed: worker exited with exit status 3 before it was ready; gen=1 pid="
                     + first + " keeps serving");
-            assertEquals(first, Http.get(port(daemon), "/").workerPid());
+            assertEquals(first, Http.get(daemon.port(), "/").workerPid());
             Files.delete(switches);
             daemon.signal(Signals.SIGHUP);
             assertNotEquals(first, daemon.awaitServing(3), "a later reload still works");
@@ -136,7 +132,7 @@ class EndlessdIT {
                     + first + " keeps serving");
             int silent = Integer.parseInt(daemon.awaitLog("gen=2 pid=(\\d+) exited after draining").group(1));
             assertFalse(processExists(silent));
-            assertEquals(first, Http.get(port(daemon), "/").workerPid());
+            assertEquals(first, Http.get(daemon.port(), "/").workerPid());
         }
     }
 
@@ -168,7 +164,7 @@ class EndlessdIT {
             daemon.awaitLog("restarting in 100 ms");
             int restarted = daemon.awaitServing(2);
 
-            assertEquals(restarted, Http.get(port(daemon), "/").workerPid());
+            assertEquals(restarted, Http.get(daemon.port(), "/").workerPid());
         }
     }
 

@@ -29,16 +29,12 @@ class WorkerLifetimeIT {
     @TempDir
     Path dir;
 
-    private static int port(DaemonProcess daemon) {
-        return Integer.parseInt(daemon.awaitLog("listening on [\\w.-]+=127\\.0\\.0\\.1:(\\d+)").group(1));
-    }
-
     @Test
     void childrenAWorkerStartedWithoutExecAreStoppedWhenItExits() throws Exception {
         try (DaemonProcess daemon = DaemonProcess.start(dir, "--drain-timeout", "5s",
                 "--cmd", Fixture.worker("--fork-server"), "--listen", "127.0.0.1:0")) {
             int shell = daemon.awaitServing(1);
-            int server = Http.get(port(daemon), "/").workerPid();
+            int server = Http.get(daemon.port(), "/").workerPid();
             assertTrue(server != shell, "the fixture serves from a forked child");
 
             daemon.signal(Signals.SIGHUP);
@@ -59,7 +55,7 @@ class WorkerLifetimeIT {
         int worker;
         try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", Fixture.worker(), "--listen", "127.0.0.1:0")) {
             worker = daemon.awaitServing(1);
-            port = port(daemon);
+            port = daemon.port();
 
             daemon.signal(Signals.SIGKILL);
 
