@@ -3,6 +3,7 @@ package dev.endlessd.daemon;
 import dev.endlessd.control.ControlServer;
 import dev.endlessd.control.ControlSocketFile;
 import dev.endlessd.control.DaemonInfo;
+import dev.endlessd.notify.SystemdNotifier;
 import dev.endlessd.os.Posix;
 import dev.endlessd.runtime.RuntimeDirectory;
 import dev.endlessd.socket.ListenException;
@@ -84,8 +85,10 @@ public final class Daemon {
             ProcessWorkerStarter starter = new ProcessWorkerStarter(config.serviceName(), config.command(), wrapper,
                     config.user(), listeners, new WorkerEnvironment(environment), runtimeDirectory, loop,
                     new PosixProcessLauncher());
+            Optional<SystemdNotifier> systemd = systemdNotifier(loop);
             Supervisor supervisor = new Supervisor(config.settings(), starter, new EventLoopTimers(loop),
-                    Clock.systemUTC(), exitCode::complete);
+                    Clock.systemUTC(), exitCode::complete,
+                    systemd.<Supervisor.PhaseListener>map(SystemdPhases::new).orElse((phase, status) -> { }));
             watchForLoopDeath(loop, supervisor, starter);
             ControlServer control = openControlSocket(loop, supervisor,
                     new DaemonInfo(config.serviceName(), version, pid, startedAt, files.controlSocket(), listeners));
@@ -126,6 +129,18 @@ public final class Daemon {
                 exitCode.complete(1);
             }
         });
+    }
+
+    /** When a service manager asked to be told ({@code Type=notify}), the notifier that tells it. */
+    private Optional<SystemdNotifier> systemdNotifier(EventLoop loop) throws StartupException {
+        try {
+            Optional<SystemdNotifier> notifier = SystemdNotifier.open(environment.get("NOTIFY_SOCKET"), loop);
+            notifier.ifPresent(n -> log.info("telling the service manager at NOTIFY_SOCKET={} when workers serve",
+                    environment.get("NOTIFY_SOCKET")));
+            return notifier;
+        } catch (IOException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
     }
 
     private ExecWrapper execWrapper() throws StartupException {

@@ -63,6 +63,7 @@ public final class Supervisor implements WorkerEvents {
     private final Timers timers;
     private final Clock wallClock;
     private final IntConsumer onStopped;
+    private final PhaseListener listener;
     private final Backoff backoff;
 
     private final List<Worker> workers = new ArrayList<>();
@@ -77,16 +78,28 @@ public final class Supervisor implements WorkerEvents {
     private ReloadRecord lastReload;
     private int exitCode;
 
+    /** Told of every change of phase, on the supervisor's thread. */
+    public interface PhaseListener {
+        /** @param status one line for humans, e.g. "serving: gen=3 pid=4242" */
+        void entered(Phase phase, String status);
+    }
+
     /**
      * @param onStopped called once, with the exit code, when the last worker is gone after a stop
      */
     public Supervisor(SupervisorSettings settings, WorkerStarter starter, Timers timers, Clock wallClock,
                       IntConsumer onStopped) {
+        this(settings, starter, timers, wallClock, onStopped, (phase, status) -> { });
+    }
+
+    public Supervisor(SupervisorSettings settings, WorkerStarter starter, Timers timers, Clock wallClock,
+                      IntConsumer onStopped, PhaseListener listener) {
         this.settings = settings;
         this.starter = starter;
         this.timers = timers;
         this.wallClock = wallClock;
         this.onStopped = onStopped;
+        this.listener = listener;
         this.backoff = new Backoff(settings.restartBackoff(), settings.restartBackoffMax(),
                 settings.restartBackoffReset());
     }
@@ -103,7 +116,7 @@ public final class Supervisor implements WorkerEvents {
         if (phase != Phase.NEW) {
             throw new IllegalStateException("already started");
         }
-        phase = Phase.STARTING;
+        enter(Phase.STARTING, "starting gen=" + (lastGeneration + 1));
         launch(Kind.START, new ArrayList<>());
     }
 
@@ -133,7 +146,7 @@ public final class Supervisor implements WorkerEvents {
         cancelRestartTimer();
         List<Consumer<ReloadOutcome>> waiters = new ArrayList<>();
         waiters.add(waiter);
-        phase = Phase.RELOADING;
+        enter(Phase.RELOADING, "reloading: starting gen=" + (lastGeneration + 1));
         launch(Kind.RELOAD, waiters);
     }
 
@@ -144,7 +157,7 @@ public final class Supervisor implements WorkerEvents {
         }
         log.info("stopping ({}): draining {} worker(s), SIGKILL after {}", origin, workers.size(),
                 Durations.format(settings.drainTimeout()));
-        phase = Phase.STOPPING;
+        enter(Phase.STOPPING, "stopping: draining " + workers.size() + " worker(s)");
         cancelRestartTimer();
         failPendingReloads("endlessd is stopping");
         for (Worker worker : List.copyOf(workers)) {
@@ -266,7 +279,7 @@ public final class Supervisor implements WorkerEvents {
         }
         Worker previous = serving;
         serving = worker;
-        phase = Phase.SERVING;
+        enter(Phase.SERVING, "serving: " + worker);
         ReloadOutcome outcome = new ReloadOutcome.Succeeded(worker.generation(), worker.pid(), worker.timeToReady());
         record(settled, outcome, worker.timeToReady());
         if (settled.kind() == Kind.RELOAD && previous != null) {
@@ -300,7 +313,8 @@ public final class Supervisor implements WorkerEvents {
         if (serving != null) {
             log.warn("{} of gen={} failed: {}; {} keeps serving", failed.kind().label, failed.worker().generation(),
                     reason, serving);
-            phase = Phase.SERVING;
+            enter(Phase.SERVING, "serving: " + serving + "; " + failed.kind().label + " of gen="
+                    + failed.worker().generation() + " failed: " + reason);
             runQueuedReload();
         } else if (failed.kind() == Kind.START) {
             log.error("first worker failed: {}; nothing is serving, so endlessd stops (fix --cmd and start again)",
@@ -328,7 +342,7 @@ public final class Supervisor implements WorkerEvents {
 
     private void scheduleRestart(Duration upFor) {
         Duration delay = backoff.next(upFor);
-        phase = Phase.RESTARTING;
+        enter(Phase.RESTARTING, "no worker serves: restarting in " + Durations.format(delay));
         log.warn("restarting in {} (backoff doubles per failure up to {}); the sockets stay open and connections wait",
                 Durations.format(delay), Durations.format(settings.restartBackoffMax()));
         restartTimer = timers.schedule(delay, () -> {
@@ -347,7 +361,7 @@ public final class Supervisor implements WorkerEvents {
         queuedReloadWaiters.clear();
         reloadQueued = false;
         log.info("running the queued reload ({} request(s))", waiters.size());
-        phase = Phase.RELOADING;
+        enter(Phase.RELOADING, "reloading: starting gen=" + (lastGeneration + 1));
         launch(Kind.RELOAD, waiters);
     }
 
@@ -418,10 +432,15 @@ public final class Supervisor implements WorkerEvents {
 
     private void finishIfIdle() {
         if (phase == Phase.STOPPING && workers.isEmpty() && leftoverGroups.isEmpty()) {
-            phase = Phase.STOPPED;
+            enter(Phase.STOPPED, "stopped");
             log.info("stopped: no worker left (exit code {})", exitCode);
             onStopped.accept(exitCode);
         }
+    }
+
+    private void enter(Phase next, String status) {
+        phase = next;
+        listener.entered(next, status);
     }
 
     private void cancelRestartTimer() {

@@ -39,8 +39,11 @@ class SupervisorTest {
         supervisor = supervisorWith(SETTINGS);
     }
 
+    private final List<String> phases = new ArrayList<>();
+
     private Supervisor supervisorWith(SupervisorSettings settings) {
-        return new Supervisor(settings, starter, timers, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), exitCodes::add);
+        return new Supervisor(settings, starter, timers, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), exitCodes::add,
+                (phase, status) -> phases.add(phase.label() + ": " + status));
     }
 
     @Test
@@ -389,6 +392,28 @@ class SupervisorTest {
         assertEquals(new ReloadOutcome.Failed(2, "cannot start worker: no more processes"), outcomes.get(0));
         assertEquals(WorkerState.READY, old.state());
         assertEquals(Supervisor.Phase.SERVING, supervisor.phase());
+    }
+
+    @Test
+    void everyPhaseIsToldWithAStatusLine() {
+        Worker first = serving();
+        supervisor.reload("test", outcome -> { });
+        supervisor.exited(starter.last(), ExitStatus.exited(3));
+        supervisor.exited(first, ExitStatus.killed(Signals.SIGKILL));
+        timers.advance(Duration.ofMillis(100));
+        ready(starter.last());
+        supervisor.stop("SIGTERM");
+        supervisor.exited(starter.last(), ExitStatus.exited(0));
+
+        assertEquals(List.of(
+                "starting: starting gen=1",
+                "serving: serving: gen=1 pid=1000",
+                "reloading: reloading: starting gen=2",
+                "serving: serving: gen=1 pid=1000; reload of gen=2 failed: worker exited with exit status 3 before it was ready",
+                "restarting: no worker serves: restarting in 100 ms",
+                "serving: serving: gen=3 pid=1002",
+                "stopping: stopping: draining 1 worker(s)",
+                "stopped: stopped"), phases);
     }
 
     @Test
