@@ -110,7 +110,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--paced-share", defaultValue = "0.125", paramLabel = "SHARE",
             description = "See --paced-rate (default: ${DEFAULT-VALUE}: at 0.5 the paced generator and the app"
-                    + " alone kept a 2-core machine 99% busy, leaving no room for a reload).")
+                    + " alone kept a 2-core machine 99%% busy, leaving no room for a reload).")
     private double pacedShare;
 
     @Option(names = "--path", defaultValue = "/", paramLabel = "PATH",
