@@ -143,12 +143,26 @@ final class BenchCommand implements Callable<Integer> {
                 python, restarter.toAbsolutePath(), readyTimeout, drainTimeout, out.resolve("logs"), runtime);
         Map<String, Object> info = runInfo(settings);
         System.out.println("endlessd bench: " + info.get("machine") + "; " + info.get("jdk"));
-        List<PassResult> passes = new BenchRun(settings, stage).run(info);
+        List<PassResult> passes;
+        try {
+            passes = new BenchRun(settings, stage).run(info);
+        } finally {
+            deleteTree(runtime);
+        }
         System.out.println("results: " + out.toAbsolutePath());
         boolean allRan = passes.stream().flatMap(p -> p.results().stream()).allMatch(r -> r.error() == null);
         boolean noFailure = passes.stream().flatMap(p -> p.checks().stream())
                 .noneMatch(c -> c.verdict() == TargetCheck.Verdict.FAIL);
         return allRan && noFailure ? 0 : 1;
+    }
+
+    /** The services' runtime directories; endlessd empties its own when it stops. */
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     private BenchSettings settings() {
