@@ -49,6 +49,8 @@ import picocli.CommandLine.Option;
             "2:usage error"})
 public final class EndlessdCommand implements Callable<Integer> {
 
+    private static final int DEFAULT_STARTUP_NICE = 10;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -98,6 +100,12 @@ public final class EndlessdCommand implements Callable<Integer> {
                     + "Uses setpriv from util-linux.")
     private String user;
 
+    @Option(names = "--startup-nice", paramLabel = "N", order = 8,
+            description = "A new worker runs N steps nicer (lower CPU priority) until it is ready, so that starting"
+                    + " it takes as little CPU as possible from the worker that serves. Needs root, which gives the"
+                    + " ready worker its priority back (default: 10 as root, else 0).")
+    private Integer startupNice;
+
     @Option(names = "--backlog", paramLabel = "N", order = 6, defaultValue = "4096",
             description = "Listen backlog: connections that wait while no worker accepts (default: ${DEFAULT-VALUE}, "
                     + "capped by net.core.somaxconn).")
@@ -124,6 +132,13 @@ public final class EndlessdCommand implements Callable<Integer> {
         if (backlog < 1) {
             throw usage("backlog: " + backlog + " (expected: > 0)");
         }
+        if (startupNice != null && (startupNice < 0 || startupNice > 19)) {
+            throw usage("startup-nice: " + startupNice + " (expected: 0 to 19)");
+        }
+        if (startupNice != null && startupNice > 0 && Posix.uid() != 0) {
+            throw usage("startup-nice: " + startupNice + " (needs endlessd to run as root, to give a ready worker its"
+                    + " priority back; it runs as uid " + Posix.uid() + ": drop --startup-nice)");
+        }
         if (user != null && Posix.uid() != 0) {
             throw usage("user: \"" + user + "\" (--user needs endlessd to run as root; it runs as uid " + Posix.uid()
                     + ": drop --user, or start endlessd as root)");
@@ -132,7 +147,8 @@ public final class EndlessdCommand implements Callable<Integer> {
             SupervisorSettings settings = SupervisorSettings.of(readyTimeout, Optional.ofNullable(readyAfter), drainTimeout);
             return new DaemonConfig(instance.name(), new WorkerCommand(command), listen, backlog, settings,
                     instance.runtimeDirectory(Map.copyOf(System.getenv()), Posix.uid()),
-                    Optional.ofNullable(user).map(RunAs::lookUp));
+                    Optional.ofNullable(user).map(RunAs::lookUp),
+                    startupNice != null ? startupNice : Posix.uid() == 0 ? DEFAULT_STARTUP_NICE : 0);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

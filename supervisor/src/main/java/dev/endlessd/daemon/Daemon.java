@@ -84,7 +84,8 @@ public final class Daemon {
         try {
             ProcessWorkerStarter starter = new ProcessWorkerStarter(config.serviceName(), config.command(), wrapper,
                     config.user(), listeners, new WorkerEnvironment(environment), runtimeDirectory, loop,
-                    new PosixProcessLauncher());
+                    new PosixProcessLauncher(), wrapper.words().isEmpty() || config.startupNice() == 0
+                            ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(Posix.niceness()));
             Optional<SystemdNotifier> systemd = systemdNotifier(loop);
             Supervisor supervisor = new Supervisor(config.settings(), starter, new EventLoopTimers(loop),
                     Clock.systemUTC(), exitCode::complete,
@@ -144,16 +145,25 @@ public final class Daemon {
     }
 
     private ExecWrapper execWrapper() throws StartupException {
-        Optional<java.nio.file.Path> setpriv = ExecWrapper.findSetpriv(environment);
+        ExecWrapper wrapper = ExecWrapper.none();
+        if (config.startupNice() > 0) {
+            Optional<java.nio.file.Path> nice = ExecWrapper.find("nice", environment);
+            if (nice.isPresent()) {
+                wrapper = wrapper.nice(nice.get(), config.startupNice());
+            } else {
+                log.warn("nice (coreutils) not found: new workers start at full CPU priority");
+            }
+        }
+        Optional<java.nio.file.Path> setpriv = ExecWrapper.find("setpriv", environment);
         if (setpriv.isEmpty() && config.user().isPresent()) {
             throw new StartupException("--user needs setpriv from util-linux, which is not installed", null);
         }
         if (setpriv.isEmpty()) {
             log.warn("setpriv (util-linux) not found: workers get no parent-death signal and would outlive endlessd"
                     + " if it were killed with SIGKILL");
-            return ExecWrapper.none();
+            return wrapper;
         }
-        return ExecWrapper.setpriv(setpriv.get(), config.user());
+        return wrapper.setpriv(setpriv.get(), config.user());
     }
 
     private void claimControlSocket() throws StartupException {

@@ -13,9 +13,10 @@ import java.util.Optional;
  * @param runtimeDirectory the instance's private directory (see {@code RuntimeDirectory.locate})
  * @param listen           empty when the sockets come from systemd socket activation
  * @param user             the user workers run as ({@code --user}), when endlessd runs as root
+ * @param startupNice      how much lower the CPU priority of a worker is until it is ready; 0 for none
  */
 public record DaemonConfig(String serviceName, WorkerCommand command, List<ListenSpec> listen, int backlog,
-                           SupervisorSettings settings, Path runtimeDirectory, Optional<RunAs> user) {
+                           SupervisorSettings settings, Path runtimeDirectory, Optional<RunAs> user, int startupNice) {
     public DaemonConfig {
         listen = List.copyOf(listen);
     }

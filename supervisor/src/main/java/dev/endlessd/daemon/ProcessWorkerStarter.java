@@ -1,6 +1,7 @@
 package dev.endlessd.daemon;
 
 import dev.endlessd.notify.NotifySocket;
+import dev.endlessd.os.Posix;
 import dev.endlessd.runtime.RuntimeDirectory;
 import dev.endlessd.socket.Listener;
 import dev.endlessd.spawn.ExecWrapper;
@@ -18,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts real worker processes: binds the worker's own notify socket, builds its environment and
@@ -25,6 +28,8 @@ import java.util.concurrent.RejectedExecutionException;
  * event loop. Confined to the event loop.
  */
 final class ProcessWorkerStarter implements WorkerStarter {
+    private static final Logger log = LoggerFactory.getLogger(ProcessWorkerStarter.class);
+
     private final String serviceName;
     private final List<String> argv;
     private final OptionalInt workerUid;
@@ -33,11 +38,12 @@ final class ProcessWorkerStarter implements WorkerStarter {
     private final RuntimeDirectory runtimeDirectory;
     private final EventLoop loop;
     private final ProcessLauncher launcher;
+    private final OptionalInt servingNiceness;
     private final Map<Worker, NotifySocket> notifySockets = new HashMap<>();
 
     ProcessWorkerStarter(String serviceName, WorkerCommand command, ExecWrapper wrapper, Optional<RunAs> user,
                          List<Listener> listeners, WorkerEnvironment environment, RuntimeDirectory runtimeDirectory,
-                         EventLoop loop, ProcessLauncher launcher) {
+                         EventLoop loop, ProcessLauncher launcher, OptionalInt servingNiceness) {
         this.serviceName = serviceName;
         this.argv = command.argv(wrapper);
         this.workerUid = user.map(runAs -> OptionalInt.of(runAs.uid())).orElse(OptionalInt.empty());
@@ -46,6 +52,7 @@ final class ProcessWorkerStarter implements WorkerStarter {
         this.runtimeDirectory = runtimeDirectory;
         this.loop = loop;
         this.launcher = launcher;
+        this.servingNiceness = servingNiceness;
     }
 
     @Override
@@ -75,6 +82,14 @@ final class ProcessWorkerStarter implements WorkerStarter {
     @Override
     public boolean signal(Worker worker, int signal, boolean wholeGroup) {
         return launcher.signal(worker.pid(), signal, wholeGroup);
+    }
+
+    @Override
+    public void ready(Worker worker) {
+        if (servingNiceness.isPresent() && !Posix.setGroupNiceness(worker.pid(), servingNiceness.getAsInt())) {
+            log.warn("{}: cannot give it back CPU priority {} ({}); it serves at the lower start-up priority", worker,
+                    servingNiceness.getAsInt(), Posix.describe(Posix.errno()));
+        }
     }
 
     /** SIGKILL to a worker's process group, from any thread; for when the event loop is gone. */

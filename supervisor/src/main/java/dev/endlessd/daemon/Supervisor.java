@@ -269,6 +269,7 @@ public final class Supervisor implements WorkerEvents {
 
     private void becameReady(Worker worker, String how) {
         worker.markReady(timers.nanoTime());
+        starter.ready(worker);
         Attempt settled = attempt;
         attempt = null;
         log.info("{} ready after {} ({})", worker, Durations.format(worker.timeToReady()), how);

@@ -25,6 +25,9 @@ interface WorkerStarter {
      */
     boolean signal(Worker worker, int signal, boolean wholeGroup);
 
+    /** The worker serves from now on: it gets the CPU priority it was started without. */
+    void ready(Worker worker);
+
     /** Frees what {@link #start} set up for the worker (its notify socket); called once it has exited. */
     void release(Worker worker);
 }

@@ -18,6 +18,12 @@ public interface Libc {
     int getuid();
 
     @SaveError
+    int getpriority(int which, int who);
+
+    @SaveError
+    int setpriority(int which, int who, int priority);
+
+    @SaveError
     int fcntl(int fd, int command, int argument);
 
     @SaveError

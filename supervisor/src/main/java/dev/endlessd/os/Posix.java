@@ -21,6 +21,8 @@ public final class Posix {
     public static final int O_CLOEXEC = 02000000;
     public static final int LOCK_EX = 2;
     public static final int LOCK_NB = 4;
+    private static final int PRIO_PROCESS = 0;
+    private static final int PRIO_PGRP = 1;
     private static final int F_GETFL = 3;
     private static final int F_SETFL = 4;
     private static final int EINTR = 4;
@@ -44,6 +46,22 @@ public final class Posix {
 
     public static int uid() {
         return LIBC.getuid();
+    }
+
+    /** This process's niceness (-20..19). */
+    public static int niceness() {
+        return LIBC.getpriority(PRIO_PROCESS, 0);
+    }
+
+    /**
+     * Sets the niceness of every thread of every process in process group {@code pgid} (Linux
+     * applies a process-group priority thread by thread, unlike a process priority, which reaches
+     * only the main thread).
+     *
+     * @return false when the group is gone or we may not raise its priority
+     */
+    public static boolean setGroupNiceness(int pgid, int niceness) {
+        return LIBC.setpriority(PRIO_PGRP, pgid, niceness) == 0;
     }
 
     /**

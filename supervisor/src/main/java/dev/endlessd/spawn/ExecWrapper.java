@@ -8,16 +8,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the worker's shell execs before the command itself: util-linux {@code setpriv}, which sets
- * the parent-death signal (so workers drain and exit if endlessd is killed outright) and, with
- * {@code --user}, drops to that user. It execs in turn, so the worker keeps the shell's pid.
+ * Programs the worker's shell execs before the command itself, each of which execs the next, so
+ * the worker keeps the shell's pid: coreutils {@code nice}, so a starting worker yields the CPU to
+ * the one serving, and util-linux {@code setpriv}, which sets the parent-death signal (workers drain
+ * and exit if endlessd is killed outright) and, with {@code --user}, drops to that user.
  *
- * <p>Why not in the spawn itself: {@code posix_spawn} can neither set a parent-death signal nor
- * change the user. The signal is tied to the thread that spawned the worker, the supervisor's event
- * loop, which lives as long as the daemon.
+ * <p>Why not in the spawn itself: {@code posix_spawn} can set none of these. The parent-death
+ * signal is tied to the thread that spawned the worker, the supervisor's event loop, which lives as
+ * long as the daemon.
  */
 public record ExecWrapper(List<String> words) {
-    private static final List<Path> USUAL_PLACES = List.of(Path.of("/usr/bin/setpriv"), Path.of("/bin/setpriv"));
 
     public ExecWrapper {
         words = List.copyOf(words);
@@ -27,20 +27,31 @@ public record ExecWrapper(List<String> words) {
         return new ExecWrapper(List.of());
     }
 
-    public static ExecWrapper setpriv(Path setpriv, Optional<RunAs> user) {
+    /** Then {@code nice -n INCREMENT}: the rest runs at a lower CPU priority. */
+    public ExecWrapper nice(Path nice, int increment) {
+        return then(List.of(nice.toString(), "-n", Integer.toString(increment)));
+    }
+
+    /** Then {@code setpriv --pdeathsig TERM [--reuid --regid --init-groups] --}. */
+    public ExecWrapper setpriv(Path setpriv, Optional<RunAs> user) {
         List<String> words = new ArrayList<>(List.of(setpriv.toString(), "--pdeathsig", "TERM"));
         user.ifPresent(runAs -> words.addAll(List.of("--reuid=" + runAs.uid(), "--regid=" + runAs.gid(), "--init-groups")));
         words.add("--");
-        return new ExecWrapper(words);
+        return then(words);
     }
 
-    /** Finds {@code setpriv} in the usual places or on {@code PATH}. */
-    public static Optional<Path> findSetpriv(Map<String, String> environment) {
-        List<Path> candidates = new ArrayList<>(USUAL_PLACES);
-        String path = environment.getOrDefault("PATH", "");
-        for (String directory : path.split(":")) {
+    private ExecWrapper then(List<String> more) {
+        List<String> all = new ArrayList<>(words);
+        all.addAll(more);
+        return new ExecWrapper(all);
+    }
+
+    /** Finds {@code program} in /usr/bin, /bin or on {@code PATH}. */
+    public static Optional<Path> find(String program, Map<String, String> environment) {
+        List<Path> candidates = new ArrayList<>(List.of(Path.of("/usr/bin", program), Path.of("/bin", program)));
+        for (String directory : environment.getOrDefault("PATH", "").split(":")) {
             if (!directory.isEmpty()) {
-                candidates.add(Path.of(directory, "setpriv"));
+                candidates.add(Path.of(directory, program));
             }
         }
         return candidates.stream().filter(Files::isExecutable).findFirst();

@@ -72,6 +72,7 @@ class SupervisorTest {
 
         ready(fresh);
 
+        assertEquals(List.of(old, fresh), starter.promoted, "each gets its CPU priority back once ready");
         assertEquals(List.of(Signals.SIGTERM), starter.signalsTo(old));
         assertEquals(WorkerState.DRAINING, old.state());
         assertEquals(List.of(new ReloadOutcome.Succeeded(fresh.generation(), fresh.pid(), Duration.ofSeconds(5))), outcomes);
@@ -443,6 +444,7 @@ class SupervisorTest {
     private static final class FakeStarter implements WorkerStarter {
         final List<Worker> started = new ArrayList<>();
         final List<Worker> released = new ArrayList<>();
+        final List<Worker> promoted = new ArrayList<>();
         final List<int[]> signals = new ArrayList<>();
         final List<Integer> groupSignals = new ArrayList<>();
         final java.util.Set<Integer> liveGroups = new java.util.HashSet<>();
@@ -469,6 +471,11 @@ class SupervisorTest {
                 groupSignals.add(worker.pid());
             }
             return true;
+        }
+
+        @Override
+        public void ready(Worker worker) {
+            promoted.add(worker);
         }
 
         @Override

@@ -101,6 +101,37 @@ class WorkerLifetimeIT {
     }
 
     @Test
+    void aNewWorkerStartsNicerAndGetsItsPriorityBackOnceReady() throws Exception {
+        assumeTrue(Posix.uid() == 0, "needs root");
+        Path report = dir.resolve("report.json");
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--startup-nice", "7",
+                "--cmd", Fixture.worker("--report", report.toString()), "--listen", "127.0.0.1:0")) {
+            int pid = daemon.awaitServing(1);
+
+            assertEquals(Posix.niceness() + 7, new ObjectMapper().readTree(report.toFile()).get("nice").asInt(),
+                    "niceness while starting");
+            await("every thread of the ready worker back at endlessd's niceness",
+                    () -> threadNiceness(pid).stream().allMatch(nice -> nice == Posix.niceness()));
+            assertTrue(threadNiceness(pid).size() > 1, "the fixture serves from several threads");
+        }
+    }
+
+    private static java.util.List<Integer> threadNiceness(int pid) {
+        try (var tasks = Files.list(Path.of("/proc", Integer.toString(pid), "task"))) {
+            return tasks.map(task -> {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+                } catch (IOException gone) {
+                    return Posix.niceness();
+                }
+            }).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void anUnknownUserIsAUsageError() throws Exception {
         try (DaemonProcess daemon = DaemonProcess.start(dir, "--user", "no-such-user-here",
                 "--cmd", Fixture.worker(), "--listen", "127.0.0.1:0")) {

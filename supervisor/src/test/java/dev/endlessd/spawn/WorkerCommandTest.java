@@ -30,10 +30,11 @@ class WorkerCommandTest {
 
     @Test
     void aWrapperIsExecedWithItsWordsQuotedAndExecsTheCommandInTurn() {
-        ExecWrapper setpriv = ExecWrapper.setpriv(Path.of("/usr/bin/setpriv"), Optional.of(new RunAs("app", 1001, 1002)));
-        assertEquals("LISTEN_PID=$$; export LISTEN_PID; exec '/usr/bin/setpriv' '--pdeathsig' 'TERM' '--reuid=1001'"
-                        + " '--regid=1002' '--init-groups' '--' ./server --port 1",
-                new WorkerCommand("exec ./server --port 1").argv(setpriv).get(2));
+        ExecWrapper wrapper = ExecWrapper.none().nice(Path.of("/usr/bin/nice"), 10)
+                .setpriv(Path.of("/usr/bin/setpriv"), Optional.of(new RunAs("app", 1001, 1002)));
+        assertEquals("LISTEN_PID=$$; export LISTEN_PID; exec '/usr/bin/nice' '-n' '10' '/usr/bin/setpriv' '--pdeathsig'"
+                        + " 'TERM' '--reuid=1001' '--regid=1002' '--init-groups' '--' ./server --port 1",
+                new WorkerCommand("exec ./server --port 1").argv(wrapper).get(2));
     }
 
     @Test
