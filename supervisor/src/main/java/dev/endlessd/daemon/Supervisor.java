@@ -2,7 +2,6 @@ package dev.endlessd.daemon;
 
 import dev.endlessd.notify.NotifyMessage;
 import dev.endlessd.spawn.ExitStatus;
-import dev.endlessd.spawn.SpawnException;
 import dev.endlessd.spawn.Signals;
 import java.io.IOException;
 import java.time.Clock;

@@ -1,6 +1,5 @@
 package dev.endlessd.daemon;
 
-import dev.endlessd.spawn.SpawnException;
 import java.io.IOException;
 
 /**

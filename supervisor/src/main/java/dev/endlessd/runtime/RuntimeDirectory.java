@@ -107,10 +107,6 @@ public final class RuntimeDirectory {
         return path.resolve("notify-" + generation + ".sock");
     }
 
-    public Path controlSocket() {
-        return path.resolve("control.sock");
-    }
-
     private static final class NotOursException extends IOException {
         private static final long serialVersionUID = 1L;
 
