@@ -64,7 +64,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<ControlRequest
      */
     static ControlReply reloadReply(ReloadOutcome outcome, SupervisorSnapshot after) {
         if (outcome instanceof ReloadOutcome.Succeeded ok) {
-            return ControlReply.ok(String.format(Locale.ROOT, "reloaded gen=%d pid=%d time_to_ready=%dms",
+            return ControlReply.ok(String.format(Locale.US, "reloaded gen=%d pid=%d time_to_ready=%dms",
                     ok.generation(), ok.pid(), ok.timeToReady().toMillis()));
         }
         ReloadOutcome.Failed failed = (ReloadOutcome.Failed) outcome;
@@ -94,7 +94,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<ControlRequest
 
     private static String help() {
         return Arrays.stream(ControlRequest.values())
-                .map(request -> String.format(Locale.ROOT, "%-14s %s", request.line(), request.description()))
+                .map(request -> String.format(Locale.US, "%-14s %s", request.line(), request.description()))
                 .collect(Collectors.joining("\n", "", "\n"));
     }
 

@@ -16,7 +16,7 @@ final class StatusText {
     static String render(StatusReport report) {
         DaemonInfo daemon = report.daemon();
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "endlessd '%s' pid %d: %s, up %s (version %s)%n", daemon.name(),
+        out.append(String.format(Locale.US, "endlessd '%s' pid %d: %s, up %s (version %s)%n", daemon.name(),
                 daemon.pid(), report.supervisor().phase(), Durations.format(report.uptime()), daemon.version()));
         out.append("control socket: ").append(daemon.controlSocket()).append('\n');
         out.append("listeners:\n");
@@ -34,7 +34,7 @@ final class StatusText {
     }
 
     private static String worker(WorkerSnapshot worker) {
-        String line = String.format(Locale.ROOT, "  gen=%-4d pid=%-8d %-9s up %-8s", worker.generation(), worker.pid(),
+        String line = String.format(Locale.US, "  gen=%-4d pid=%-8d %-9s up %-8s", worker.generation(), worker.pid(),
                 worker.state().label(), Durations.format(worker.age()));
         String status = worker.status().isEmpty() ? "" : " " + terminalSafe(worker.status());
         return (line + status).stripTrailing() + "\n";
@@ -43,7 +43,7 @@ final class StatusText {
     private static String lastReload(ReloadRecord last, StatusReport report) {
         String what;
         if (last.outcome() instanceof ReloadOutcome.Succeeded ok) {
-            what = String.format(Locale.ROOT, "%s succeeded: gen=%d pid=%d ready after %s",
+            what = String.format(Locale.US, "%s succeeded: gen=%d pid=%d ready after %s",
                     last.kind(), ok.generation(), ok.pid(), Durations.format(ok.timeToReady()));
         } else {
             ReloadOutcome.Failed failed = (ReloadOutcome.Failed) last.outcome();

@@ -36,7 +36,8 @@ public final class Durations {
             return millis + " ms";
         }
         if (millis < 10_000 && millis % 1000 != 0) {
-            return String.format(java.util.Locale.ROOT, "%.1fs", millis / 1000.0);
+            long tenths = Math.round(millis / 100.0);
+            return tenths / 10 + "." + tenths % 10 + "s";
         }
         long seconds = duration.toSeconds();
         if (seconds < 60) {
