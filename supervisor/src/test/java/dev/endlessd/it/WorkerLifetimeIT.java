@@ -59,7 +59,12 @@ class WorkerLifetimeIT {
 
             daemon.signal(Signals.SIGKILL);
 
-            await("worker " + worker + " exits after its parent-death signal", () -> !processExists(worker));
+            try {
+                await("worker " + worker + " exits after its parent-death signal", () -> !processExists(worker));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; its /proc status: " + procStatus(worker) + "; log:\n"
+                        + daemon.log(), e);
+            }
         }
         Path again = Files.createDirectory(dir.resolve("again"));
         try (DaemonProcess restarted = DaemonProcess.start(again, "--cmd", Fixture.worker(),
@@ -113,6 +118,16 @@ class WorkerLifetimeIT {
             await("every thread of the ready worker back at endlessd's niceness",
                     () -> threadNiceness(pid).stream().allMatch(nice -> nice == Posix.niceness()));
             assertTrue(threadNiceness(pid).size() > 1, "the fixture serves from several threads");
+        }
+    }
+
+    private static String procStatus(int pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Integer.toString(pid), "status")).stream()
+                    .filter(line -> line.matches("(State|PPid|SigQ|SigPnd|ShdPnd|SigBlk|SigIgn|SigCgt):.*"))
+                    .map(String::strip).toList().toString();
+        } catch (IOException gone) {
+            return "gone";
         }
     }
 
