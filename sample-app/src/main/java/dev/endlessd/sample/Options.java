@@ -14,18 +14,23 @@ import java.util.regex.Pattern;
  * @param config        {@code --config}: the properties file to read; empty to fall back to
  *                      {@code SAMPLE_CONFIG} or the built-in greeting
  * @param drainTimeout  {@code --drain-timeout}: how long a drain may take before the rest is cut
+ * @param drainSpread   {@code --drain-spread}: how long into a drain keep-alive connections may go on being
+ *                      served, each until a random moment of its own; shorter than {@code drainTimeout}
  * @param warmUpRequests {@code --warm-up}: requests sent to ourselves before reporting ready; 0 skips it
  * @param help          {@code --help}
  */
-record Options(OptionalInt port, Optional<Path> config, Duration drainTimeout, int warmUpRequests, boolean help) {
+record Options(OptionalInt port, Optional<Path> config, Duration drainTimeout, Duration drainSpread,
+               int warmUpRequests, boolean help) {
 
     static final int DEFAULT_PORT = 8080;
     static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(25);
+    static final Duration DEFAULT_DRAIN_SPREAD = Duration.ofMillis(500);
     static final int DEFAULT_WARM_UP_REQUESTS = 2000;
     static final int MAX_WARM_UP_REQUESTS = 1_000_000;
 
     static final String USAGE = String.join("\n",
-            "Usage: java -jar sample-app.jar [--port N] [--config PATH] [--drain-timeout DURATION] [--warm-up N]",
+            "Usage: java -jar sample-app.jar [--port N] [--config PATH] [--drain-timeout DURATION]",
+            "                                [--drain-spread DURATION] [--warm-up N]",
             "",
             "A small HTTP service that behaves the way an endlessd worker should.",
             "",
@@ -35,6 +40,9 @@ record Options(OptionalInt port, Optional<Path> config, Duration drainTimeout, i
                     + " built-in greeting",
             "  --drain-timeout DURATION  after SIGTERM, how long in-flight requests may take before the rest"
                     + " are cut, e.g. 500ms, 25s, 2m; default " + DEFAULT_DRAIN_TIMEOUT.toSeconds() + "s",
+            "  --drain-spread DURATION   after SIGTERM, keep-alive connections close at random moments within this"
+                    + " time, not all after their next response; 0 for the latter; default "
+                    + DEFAULT_DRAIN_SPREAD.toMillis() + "ms (at most half of --drain-timeout)",
             "  --warm-up N               requests sent to a private port before reporting ready; 0 skips it;"
                     + " default " + DEFAULT_WARM_UP_REQUESTS,
             "  -h, --help                show this help",
@@ -49,11 +57,12 @@ record Options(OptionalInt port, Optional<Path> config, Duration drainTimeout, i
         OptionalInt port = OptionalInt.empty();
         Optional<Path> config = Optional.empty();
         Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        Optional<Duration> drainSpread = Optional.empty();
         int warmUp = DEFAULT_WARM_UP_REQUESTS;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("-h") || arg.equals("--help")) {
-                return new Options(port, config, drainTimeout, warmUp, true);
+                return new Options(port, config, drainTimeout, DEFAULT_DRAIN_SPREAD, warmUp, true);
             }
             if (!arg.startsWith("--")) {
                 throw new UsageException("unexpected argument '" + arg + "' (this program takes options only;"
@@ -77,7 +86,10 @@ record Options(OptionalInt port, Optional<Path> config, Duration drainTimeout, i
                     config = Optional.of(path("config", value));
                     break;
                 case "--drain-timeout":
-                    drainTimeout = duration("drain-timeout", value);
+                    drainTimeout = duration("drain-timeout", value, false);
+                    break;
+                case "--drain-spread":
+                    drainSpread = Optional.of(duration("drain-spread", value, true));
                     break;
                 case "--warm-up":
                     warmUp = integer("warm-up", value, 0, MAX_WARM_UP_REQUESTS,
@@ -87,12 +99,28 @@ record Options(OptionalInt port, Optional<Path> config, Duration drainTimeout, i
                     throw new UsageException("unknown option '" + name + "' (see --help)");
             }
         }
-        return new Options(port, config, drainTimeout, warmUp, false);
+        return new Options(port, config, drainTimeout, spread(drainSpread, drainTimeout), warmUp, false);
+    }
+
+    private static Duration spread(Optional<Duration> given, Duration drainTimeout) throws UsageException {
+        if (given.isEmpty()) {
+            Duration half = drainTimeout.dividedBy(2);
+            return half.compareTo(DEFAULT_DRAIN_SPREAD) < 0 ? half : DEFAULT_DRAIN_SPREAD;
+        }
+        if (given.get().compareTo(drainTimeout) >= 0) {
+            throw new UsageException("drain-spread: " + text(given.get()) + " (expected: shorter than drain-timeout, "
+                    + text(drainTimeout) + ")");
+        }
+        return given.get();
+    }
+
+    private static String text(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
     }
 
     private static boolean isKnown(String name) {
         return name.equals("--port") || name.equals("--config") || name.equals("--drain-timeout")
-                || name.equals("--warm-up");
+                || name.equals("--drain-spread") || name.equals("--warm-up");
     }
 
     private static int integer(String option, String value, int min, int max, String expected)
@@ -115,15 +143,16 @@ record Options(OptionalInt port, Optional<Path> config, Duration drainTimeout, i
         return Path.of(value);
     }
 
-    private static Duration duration(String option, String value) throws UsageException {
-        String expected = "> 0, a number with unit ms, s or m, e.g. 25s";
+    private static Duration duration(String option, String value, boolean zeroAllowed) throws UsageException {
+        String expected = (zeroAllowed ? ">= 0" : "> 0") + ", a number with unit ms, s or m, e.g. "
+                + (zeroAllowed ? "500ms" : "25s");
         Matcher m = DURATION.matcher(require(option, value, expected));
         if (m.matches()) {
             long amount = Long.parseLong(m.group(1));
             String unit = m.group(2) == null ? "s" : m.group(2);
             Duration parsed = unit.equals("ms") ? Duration.ofMillis(amount)
                     : unit.equals("m") ? Duration.ofMinutes(amount) : Duration.ofSeconds(amount);
-            if (!parsed.isZero()) {
+            if (zeroAllowed || !parsed.isZero()) {
                 return parsed;
             }
         }

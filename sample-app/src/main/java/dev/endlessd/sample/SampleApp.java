@@ -117,7 +117,7 @@ public final class SampleApp {
             if (notifier != null) {
                 notifier.stopping("draining " + server.openConnections() + " connection(s)");
             }
-            DrainResult result = server.drain(options.drainTimeout()).syncUninterruptibly().getNow();
+            DrainResult result = server.drain(options.drainTimeout(), options.drainSpread()).syncUninterruptibly().getNow();
             if (result.isClean()) {
                 log.info("exit {}: drained, no connection left after {} ms", EXIT_DRAINED, result.took().toMillis());
             } else {

@@ -85,7 +85,7 @@ class SampleWorkerIT {
 
     @Test
     void drainFinishesRequestsInProgressAnswersLateOnesWithCloseClosesQuietOnesAndExitsZero() throws Exception {
-        Launched launched = launch("--tcp", "127.0.0.1", 1);
+        Launched launched = launch("--tcp", "127.0.0.1", 1, "--drain-spread", "0");
         awaitNotification();
         long worker = launched.workers.get(0);
 
@@ -130,6 +130,43 @@ class SampleWorkerIT {
         for (RawHttpConnection client : List.of(parked, reused, inFlight, fresh)) {
             client.close();
         }
+    }
+
+    @Test
+    void drainSpreadKeepsServingKeepAliveConnectionsThenClosesEachAfterAResponse() throws Exception {
+        Launched launched = launch("--tcp", "127.0.0.1", 1, "--drain-spread", "1s");
+        awaitNotification();
+        long worker = launched.workers.get(0);
+        List<RawHttpConnection> open = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            RawHttpConnection client = new RawHttpConnection(launched.address);
+            assertEquals(200, client.get("/").status());
+            open.add(client);
+        }
+
+        terminate(worker);
+        launched.output.await("INFO  drain started: .* handing keep-alive connections over within 1000 ms", WAIT);
+        int keptAlive = 0;
+        // Round after round, one request on each connection, so that none stays quiet long enough to be closed.
+        while (!open.isEmpty()) {
+            for (RawHttpConnection client : List.copyOf(open)) {
+                RawHttpConnection.Response response = client.get("/");
+                assertEquals(200, response.status());
+                if (response.closes()) {
+                    client.awaitServerClose();
+                    client.close();
+                    open.remove(client);
+                } else {
+                    keptAlive++;
+                }
+            }
+        }
+
+        // Eight connections all handed over within the first round would take eight random moments within a
+        // few milliseconds of a 1 s spread.
+        assertTrue(keptAlive > 0, "no connection was served keep-alive during the spread");
+        assertEquals(0, launched.exitStatus(worker));
+        launched.output.await("exit 0: drained, no connection left", WAIT);
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,17 +30,21 @@ import org.slf4j.LoggerFactory;
  * {@code FlowControlHandler} would do this, but in 4.2.15 to 4.2.18 it loses a {@code read()} issued
  * while a message is being delivered and stalls keep-alive connections; netty/netty#17050.)
  *
- * <p>On drain, by state:
+ * <p>On drain, each connection picks its <em>handoff moment</em> within the drain's spread
+ * ({@link Connections#keepAliveNanos}). Until then it is served as before, keep-alive included; the first
+ * response it sends from then on says {@code Connection: close}, and the connection closes after it.
+ * Spreading these moments makes the clients of a busy worker reconnect to its successor one after
+ * another, not all within the same millisecond. By state:
  * <ul>
- *   <li>{@link State#BUSY}: the response goes out with {@code Connection: close}, then the connection
- *       closes.</li>
+ *   <li>{@link State#BUSY}: the response goes out, with {@code Connection: close} once the handoff
+ *       moment has passed.</li>
  *   <li>{@link State#NEW} (accepted, no request yet) and {@link State#IDLE} (kept alive between
  *       requests): closed once quiet for {@link #QUIET_GRACE} since the accept or the last response;
- *       a request that arrives before then is answered, with {@code Connection: close}. Closing at once
- *       would race the request a busy client is sending right now: on a fresh connection that is a
- *       failed request the client will not retry, and even on a reused one many clients do not retry
- *       (RFC 9112, 9.3.1 allows it, no more). A connection quiet that long is most likely parked in a
- *       pool.</li>
+ *       a request that arrives before then is answered, with {@code Connection: close} once the handoff
+ *       moment has passed. Closing at once would race the request a busy client is sending right now:
+ *       on a fresh connection that is a failed request the client will not retry, and even on a reused
+ *       one many clients do not retry (RFC 9112, 9.3.1 allows it, no more). A connection quiet that long
+ *       is most likely parked in a pool.</li>
  * </ul>
  * Closing is graceful: FIN first, then the connection reads and discards until the client closes or
  * {@link #LINGER} passes. Closing with unread input would make the kernel send RST, which can destroy a
@@ -59,12 +64,19 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     enum State { NEW, BUSY, IDLE, CLOSING }
 
+    /** {@link #handoffAtNanos} until the drain reaches this connection. */
+    private static final long NO_HANDOFF = Long.MAX_VALUE;
+
     private final Routes routes;
     private final Connections connections;
     private final String workerPid;
     private final Queue<FullHttpRequest> waiting = new ArrayDeque<>();
     private State state = State.NEW;
     private long quietSinceNanos;
+    /** Ticker time from which responses close the connection. */
+    private long handoffAtNanos = NO_HANDOFF;
+    /** The pending check that closes a connection quiet for {@link #QUIET_GRACE}, if one is armed. */
+    private ScheduledFuture<?> quietCheck;
 
     HttpConnection(Routes routes, Connections connections, long workerPid) {
         this.routes = routes;
@@ -74,7 +86,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        quietSinceNanos = ctx.executor().ticker().nanoTime();
+        quietSinceNanos = now(ctx);
     }
 
     @Override
@@ -118,7 +130,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         // Decided now, not when the request arrived: a drain may have started while it was in progress.
-        boolean close = !keepAlive || connections.isDraining();
+        boolean close = !keepAlive || handoffDue(ctx);
         FullHttpResponse response = new DefaultFullHttpResponse(version, reply.status(),
                 Unpooled.copiedBuffer(reply.body(), StandardCharsets.UTF_8));
         response.headers()
@@ -136,7 +148,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 serve(ctx, waiting.remove());
             } else {
                 state = State.IDLE;
-                quietSinceNanos = ctx.executor().ticker().nanoTime();
+                quietSinceNanos = now(ctx);
+                if (handoffAtNanos != NO_HANDOFF) {
+                    closeOnceQuiet(ctx);
+                }
                 ctx.read();
             }
         });
@@ -151,18 +166,51 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void drain(ChannelHandlerContext ctx) {
-        if (state != State.NEW && state != State.IDLE) {
-            return; // BUSY closes after its response; CLOSING is on its way out
+    /** Whether the response about to be sent must close the connection because of the drain. */
+    private boolean handoffDue(ChannelHandlerContext ctx) {
+        if (!connections.isDraining()) {
+            return false;
         }
-        long quiet = ctx.executor().ticker().nanoTime() - quietSinceNanos;
-        // Once draining, a connection that serves a request closes after it, so NEW or IDLE still holding
-        // when this runs means it stayed quiet all along.
-        ctx.executor().schedule(() -> {
-            if (state == State.NEW || state == State.IDLE) {
-                closeGracefully(ctx);
+        // The drain's user event may still be on its way to this loop.
+        drain(ctx);
+        return now(ctx) >= handoffAtNanos;
+    }
+
+    /** Picks the handoff moment, once; arms the quiet check for a connection with no request in progress. */
+    private void drain(ChannelHandlerContext ctx) {
+        if (handoffAtNanos != NO_HANDOFF) {
+            return;
+        }
+        handoffAtNanos = now(ctx) + connections.keepAliveNanos();
+        if (state == State.NEW || state == State.IDLE) {
+            closeOnceQuiet(ctx);
+        }
+    }
+
+    /**
+     * Closes the connection once it has been quiet for {@link #QUIET_GRACE}. One check is armed at a
+     * time; a check that finds the connection served since re-arms itself for the rest.
+     */
+    private void closeOnceQuiet(ChannelHandlerContext ctx) {
+        if (quietCheck != null) {
+            return;
+        }
+        long left = QUIET_GRACE.toNanos() - (now(ctx) - quietSinceNanos);
+        quietCheck = ctx.executor().schedule(() -> {
+            quietCheck = null;
+            if (state != State.NEW && state != State.IDLE) {
+                return; // BUSY re-arms when its response leaves it IDLE; CLOSING is on its way out
             }
-        }, Math.max(0, QUIET_GRACE.toNanos() - quiet), TimeUnit.NANOSECONDS);
+            if (now(ctx) - quietSinceNanos >= QUIET_GRACE.toNanos()) {
+                closeGracefully(ctx);
+            } else {
+                closeOnceQuiet(ctx);
+            }
+        }, Math.max(0, left), TimeUnit.NANOSECONDS);
+    }
+
+    private static long now(ChannelHandlerContext ctx) {
+        return ctx.executor().ticker().nanoTime();
     }
 
     private void closeGracefully(ChannelHandlerContext ctx) {
@@ -190,6 +238,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (quietCheck != null) {
+            quietCheck.cancel(false);
+        }
         releaseWaiting();
         ctx.fireChannelInactive();
     }

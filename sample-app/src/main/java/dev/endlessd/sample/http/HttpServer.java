@@ -130,26 +130,35 @@ public final class HttpServer {
     }
 
     /**
-     * Stops accepting at once, lets requests in progress finish, closes idle connections, answers requests
-     * still arriving with {@code Connection: close}, and completes when no connection is left, or at
-     * {@code deadline}, closing whatever is left. Calling it again returns the same future and keeps
-     * the first deadline.
+     * Stops accepting at once, lets requests in progress finish, and hands keep-alive connections over:
+     * each goes on being served until a moment of its own within {@code spread}, then its next response
+     * says {@code Connection: close}. Closes connections that stay quiet, and completes when no connection
+     * is left, or at {@code deadline}, closing whatever is left. Calling it again returns the same future
+     * and keeps the first deadline and spread.
+     *
+     * @param spread shorter than {@code deadline}; {@link Duration#ZERO} closes every connection after its
+     *               next response
      */
-    public Future<DrainResult> drain(Duration deadline) {
-        owner.execute(() -> startDrain(deadline));
+    public Future<DrainResult> drain(Duration deadline, Duration spread) {
+        if (spread.isNegative() || spread.compareTo(deadline) >= 0) {
+            throw new IllegalArgumentException("spread: " + spread.toMillis() + " ms (expected: >= 0 and shorter"
+                    + " than the deadline, " + deadline.toMillis() + " ms)");
+        }
+        owner.execute(() -> startDrain(deadline, spread));
         return drained;
     }
 
-    private void startDrain(Duration deadline) {
+    private void startDrain(Duration deadline, Duration spread) {
         if (phase != Phase.SERVING) {
             return;
         }
         phase = Phase.DRAINING;
         drainStartedNanos = System.nanoTime();
-        connections.startDraining();
-        // Logged once every response to come is sure to say Connection: close; tests wait for this line.
-        LOG.info("drain started: closing {} listener(s); {} connection(s) open, deadline in {} ms",
-                listeners.size(), connections.size(), deadline.toMillis());
+        connections.startDraining(spread);
+        // Logged once every connection is sure to close after its handoff moment; tests wait for this line.
+        LOG.info("drain started: closing {} listener(s); {} connection(s) open, handing keep-alive connections"
+                + " over within {} ms, deadline in {} ms", listeners.size(), connections.size(), spread.toMillis(),
+                deadline.toMillis());
         listeners.close().addListener(closed -> {
             listenersClosed = true;
             finishIfDone();

@@ -16,6 +16,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -26,13 +29,20 @@ class HttpConnectionTest {
 
     private static final long PID = 77;
 
-    private final Connections connections = new Connections(ImmediateEventExecutor.INSTANCE);
+    private static final Duration SPREAD = Duration.ofMillis(500);
+
+    /** The handoff moment every connection picks within the spread, from the moment it learns of the drain. */
+    private long handoffAfterMillis;
+    private final Connections connections = new Connections(ImmediateEventExecutor.INSTANCE,
+            bound -> TimeUnit.MILLISECONDS.toNanos(handoffAfterMillis));
     private final Routes routes = new Routes(new AppInfo("1.0", "Hello", PID, OptionalLong.of(3)));
-    private EmbeddedChannel channel = open();
+    /** Every channel opened, so that time passes for all of them alike. */
+    private final List<EmbeddedChannel> opened = new ArrayList<>();
+    private final EmbeddedChannel channel = open();
 
     @AfterEach
     void releaseEverything() {
-        channel.finishAndReleaseAll();
+        opened.forEach(EmbeddedChannel::finishAndReleaseAll);
     }
 
     @Test
@@ -61,7 +71,7 @@ class HttpConnectionTest {
     void drainClosesAnIdleKeepAliveConnectionOnceItHasBeenQuietForTheGrace() {
         channel.writeInbound(get("/"));
         release(channel.readOutbound());
-        connections.startDraining();
+        connections.startDraining(Duration.ZERO);
         elapse(HttpConnection.QUIET_GRACE.toMillis() - 1);
         assertTrue(channel.isOpen());
 
@@ -76,7 +86,7 @@ class HttpConnectionTest {
         release(channel.readOutbound());
         elapse(HttpConnection.QUIET_GRACE.toMillis());
 
-        connections.startDraining();
+        connections.startDraining(Duration.ZERO);
         elapse(0);
 
         assertFalse(channel.isOpen());
@@ -86,7 +96,7 @@ class HttpConnectionTest {
     void requestOnAnIdleConnectionDuringTheGraceIsAnsweredWithClose() {
         channel.writeInbound(get("/"));
         release(channel.readOutbound());
-        connections.startDraining();
+        connections.startDraining(Duration.ZERO);
 
         channel.writeInbound(get("/"));
 
@@ -97,7 +107,7 @@ class HttpConnectionTest {
     @Test
     void drainLetsTheRequestInProgressFinishWithConnectionClose() {
         channel.writeInbound(get("/slow?ms=1000"));
-        connections.startDraining();
+        connections.startDraining(Duration.ZERO);
         assertTrue(channel.isOpen(), "busy connections are not cut");
         assertNull(channel.readOutbound());
 
@@ -109,7 +119,7 @@ class HttpConnectionTest {
 
     @Test
     void connectionAcceptedJustBeforeTheDrainStillGetsItsFirstRequestAnswered() {
-        connections.startDraining();
+        connections.startDraining(Duration.ZERO);
         assertTrue(channel.isOpen(), "a new connection's request is probably on its way");
 
         channel.writeInbound(get("/"));
@@ -120,7 +130,7 @@ class HttpConnectionTest {
 
     @Test
     void connectionThatNeverSendsARequestIsClosedWhenItsGraceEnds() {
-        connections.startDraining();
+        connections.startDraining(Duration.ZERO);
         elapse(HttpConnection.QUIET_GRACE.toMillis() - 1);
         assertTrue(channel.isOpen());
 
@@ -131,7 +141,7 @@ class HttpConnectionTest {
 
     @Test
     void connectionOpenedAfterTheDrainStartedDrainsToo() {
-        connections.startDraining();
+        connections.startDraining(Duration.ZERO);
         EmbeddedChannel late = open();
 
         late.writeInbound(get("/"));
@@ -140,7 +150,6 @@ class HttpConnectionTest {
         assertTrue(response.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true));
         assertFalse(late.isOpen());
         response.release();
-        late.finishAndReleaseAll();
     }
 
     @Test
@@ -159,7 +168,7 @@ class HttpConnectionTest {
     void requestsPipelinedBehindTheDrainingResponseAreDroppedForTheClientToRetry() {
         FullHttpRequest waiting = get("/healthz");
         channel.writeInbound(get("/slow?ms=50"), waiting);
-        connections.startDraining();
+        connections.startDraining(Duration.ZERO);
 
         elapse(50);
 
@@ -172,7 +181,7 @@ class HttpConnectionTest {
     @Test
     void healthCheckDuringDrainSaysUnavailable() {
         channel.writeInbound(get("/slow?ms=10"));
-        connections.startDraining();
+        connections.startDraining(Duration.ZERO);
         elapse(10);
         release(channel.readOutbound());
 
@@ -182,7 +191,118 @@ class HttpConnectionTest {
 
         assertEquals(HttpResponseStatus.SERVICE_UNAVAILABLE, response.status());
         response.release();
-        late.finishAndReleaseAll();
+    }
+
+    @Test
+    void keepAliveConnectionIsServedAsUsualUntilItsHandoffMomentThenClosedAfterItsNextResponse() {
+        handoffAfterMillis = 300;
+        connections.startDraining(SPREAD);
+
+        channel.writeInbound(get("/"));
+        assertKeepAliveResponse();
+        elapse(299);
+        channel.writeInbound(get("/"));
+        assertKeepAliveResponse();
+        elapse(1);
+        channel.writeInbound(get("/"));
+
+        assertClosingResponse(HttpResponseStatus.OK);
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void requestInProgressAtTheDrainIsAnsweredWithCloseOnlyIfItEndsAfterTheHandoffMoment() {
+        handoffAfterMillis = 300;
+        channel.writeInbound(get("/slow?ms=100"));
+        connections.startDraining(SPREAD);
+        elapse(100);
+        assertKeepAliveResponse();
+
+        channel.writeInbound(get("/slow?ms=300"));
+        elapse(300);
+
+        assertEquals("slept 300 ms\n", assertClosingResponse(HttpResponseStatus.OK));
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void connectionServedDuringTheSpreadIsClosedOnceQuietForTheGraceAfterItsLastResponse() {
+        handoffAfterMillis = 300;
+        connections.startDraining(SPREAD);
+        elapse(100);
+        channel.writeInbound(get("/"));
+        assertKeepAliveResponse();
+
+        elapse(HttpConnection.QUIET_GRACE.toMillis() - 1);
+        assertTrue(channel.isOpen(), "quiet for less than the grace since its last response");
+        elapse(1);
+
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void aRequestDuringTheSpreadRestartsTheQuietClockOfAConnectionThatWasAlmostDueToClose() {
+        handoffAfterMillis = 300;
+        channel.writeInbound(get("/"));
+        assertKeepAliveResponse();
+        elapse(HttpConnection.QUIET_GRACE.toMillis() - 500);
+        connections.startDraining(SPREAD);
+        elapse(100);
+        channel.writeInbound(get("/"));
+        assertKeepAliveResponse();
+
+        elapse(400);
+        assertTrue(channel.isOpen(), "the quiet check armed at the drain's start finds a fresh response");
+        elapse(HttpConnection.QUIET_GRACE.toMillis() - 401);
+        assertTrue(channel.isOpen());
+        elapse(1);
+
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void eachConnectionCountsItsHandoffMomentFromWhenItLearnsOfTheDrain() {
+        handoffAfterMillis = 300;
+        connections.startDraining(SPREAD);
+        elapse(200);
+        EmbeddedChannel late = open();
+
+        elapse(299);
+        late.writeInbound(get("/"));
+        FullHttpResponse kept = late.readOutbound();
+        assertFalse(kept.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true));
+        kept.release();
+        elapse(1);
+        late.writeInbound(get("/"));
+
+        FullHttpResponse closing = late.readOutbound();
+        assertTrue(closing.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true));
+        closing.release();
+        assertFalse(late.isOpen());
+    }
+
+    @Test
+    void handoffMomentsAreSpreadOverTheWholeSpreadAndNeverPastIt() {
+        Connections random = new Connections(ImmediateEventExecutor.INSTANCE);
+        random.startDraining(SPREAD);
+        long earliest = Long.MAX_VALUE;
+        long latest = Long.MIN_VALUE;
+        for (int i = 0; i < 10_000; i++) {
+            long picked = random.keepAliveNanos();
+            earliest = Math.min(earliest, picked);
+            latest = Math.max(latest, picked);
+        }
+
+        assertTrue(earliest >= 0 && earliest < SPREAD.toNanos() / 10, "earliest " + earliest);
+        assertTrue(latest < SPREAD.toNanos() && latest > SPREAD.toNanos() * 9 / 10, "latest " + latest);
+    }
+
+    @Test
+    void withoutASpreadEveryConnectionHandsOverAtOnce() {
+        Connections connections = new Connections(ImmediateEventExecutor.INSTANCE);
+        connections.startDraining(Duration.ZERO);
+
+        assertEquals(0, connections.keepAliveNanos());
     }
 
     private EmbeddedChannel open() {
@@ -192,12 +312,24 @@ class HttpConnectionTest {
         connections.add(ch);
         ch.pipeline().addLast(new HttpConnection(routes, connections, PID));
         ch.pipeline().fireChannelActive();
+        opened.add(ch);
         return ch;
     }
 
     private void elapse(long millis) {
-        channel.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
-        channel.runScheduledPendingTasks();
+        for (EmbeddedChannel ch : opened) {
+            ch.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+            ch.runScheduledPendingTasks();
+        }
+    }
+
+    private void assertKeepAliveResponse() {
+        FullHttpResponse response = channel.readOutbound();
+        assertEquals(HttpResponseStatus.OK, response.status());
+        assertFalse(response.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true),
+                "keep-alive expected, got " + response.headers());
+        response.release();
+        assertTrue(channel.isOpen());
     }
 
     private String assertClosingResponse(HttpResponseStatus status) {
