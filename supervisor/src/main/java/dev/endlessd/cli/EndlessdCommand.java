@@ -101,9 +101,9 @@ public final class EndlessdCommand implements Callable<Integer> {
     private String user;
 
     @Option(names = "--startup-nice", paramLabel = "N", order = 8,
-            description = "A new worker runs N steps nicer (lower CPU priority) until it is ready, so that starting"
-                    + " it takes as little CPU as possible from the worker that serves. Needs root, which gives the"
-                    + " ready worker its priority back (default: 10 as root, else 0).")
+            description = "A new worker runs N steps nicer (lower CPU priority) until it is ready, for at most 5s,"
+                    + " so that starting it takes as little CPU as possible from the worker that serves. Needs root,"
+                    + " which gives the worker its priority back (default: 10 as root, else 0).")
     private Integer startupNice;
 
     @Option(names = "--backlog", paramLabel = "N", order = 6, defaultValue = "4096",

@@ -3,6 +3,7 @@ package dev.endlessd.it;
 import static dev.endlessd.it.DaemonProcess.await;
 import static dev.endlessd.it.DaemonProcess.processExists;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -118,6 +119,25 @@ class WorkerLifetimeIT {
             await("every thread of the ready worker back at endlessd's niceness",
                     () -> threadNiceness(pid).stream().allMatch(nice -> nice == Posix.niceness()));
             assertTrue(threadNiceness(pid).size() > 1, "the fixture serves from several threads");
+        }
+    }
+
+    @Test
+    void aWorkerThatTakesLongToBeReadyGetsItsPriorityBackAfterTheLimit() throws Exception {
+        assumeTrue(Posix.uid() == 0, "needs root");
+        Path report = dir.resolve("report.json");
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--startup-nice", "7",
+                "--cmd", Fixture.worker("--report", report.toString(), "--ready-delay", "12"),
+                "--listen", "127.0.0.1:0")) {
+            int pid = Integer.parseInt(daemon.awaitLog("gen=1 pid=(\\d+) spawned").group(1));
+            await("the report", () -> Files.exists(report));
+            assertEquals(Posix.niceness() + 7, new ObjectMapper().readTree(report.toFile()).get("nice").asInt(),
+                    "niceness while starting");
+
+            daemon.awaitLog("gen=1 pid=" + pid + ".*not ready after 5s: back to CPU priority " + Posix.niceness());
+            assertTrue(threadNiceness(pid).stream().allMatch(nice -> nice == Posix.niceness()),
+                    "every thread back at endlessd's niceness before READY: " + threadNiceness(pid));
+            assertFalse(daemon.log().contains("gen=1 pid=" + pid + " serves"), "the limit passed before READY");
         }
     }
 
