@@ -146,10 +146,8 @@ class HttpConnectionTest {
 
         late.writeInbound(get("/"));
 
-        FullHttpResponse response = late.readOutbound();
-        assertTrue(response.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true));
+        assertClosingResponse(late, HttpResponseStatus.OK);
         assertFalse(late.isOpen());
-        response.release();
     }
 
     @Test
@@ -269,15 +267,11 @@ class HttpConnectionTest {
 
         elapse(299);
         late.writeInbound(get("/"));
-        FullHttpResponse kept = late.readOutbound();
-        assertFalse(kept.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true));
-        kept.release();
+        assertKeepAliveResponse(late);
         elapse(1);
         late.writeInbound(get("/"));
 
-        FullHttpResponse closing = late.readOutbound();
-        assertTrue(closing.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true));
-        closing.release();
+        assertClosingResponse(late, HttpResponseStatus.OK);
         assertFalse(late.isOpen());
     }
 
@@ -324,16 +318,24 @@ class HttpConnectionTest {
     }
 
     private void assertKeepAliveResponse() {
-        FullHttpResponse response = channel.readOutbound();
+        assertKeepAliveResponse(channel);
+    }
+
+    private static void assertKeepAliveResponse(EmbeddedChannel on) {
+        FullHttpResponse response = on.readOutbound();
         assertEquals(HttpResponseStatus.OK, response.status());
         assertFalse(response.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true),
                 "keep-alive expected, got " + response.headers());
         response.release();
-        assertTrue(channel.isOpen());
+        assertTrue(on.isOpen());
     }
 
     private String assertClosingResponse(HttpResponseStatus status) {
-        FullHttpResponse response = channel.readOutbound();
+        return assertClosingResponse(channel, status);
+    }
+
+    private static String assertClosingResponse(EmbeddedChannel on, HttpResponseStatus status) {
+        FullHttpResponse response = on.readOutbound();
         assertEquals(status, response.status());
         assertTrue(response.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true),
                 "Connection: close, got " + response.headers());
