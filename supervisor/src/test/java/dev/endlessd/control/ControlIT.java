@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.endlessd.it.Client;
 import dev.endlessd.it.DaemonProcess;
 import dev.endlessd.it.Fixture;
 import dev.endlessd.it.Http;
@@ -45,14 +46,14 @@ class ControlIT {
     Path dir;
     private Path runtimeDir;
     private Path workerArgs;
-    private Cli cli;
+    private Client client;
 
     @BeforeEach
     void paths() throws IOException {
         runtimeDir = dir.resolve("run");
         workerArgs = dir.resolve("worker-args");
         Files.writeString(workerArgs, "");
-        cli = new Cli(dir);
+        client = new Client(dir);
     }
 
     /** A daemon whose worker takes its switches from {@link #workerArgs} anew at every spawn. */
@@ -67,10 +68,10 @@ class ControlIT {
         return Integer.parseInt(daemon.awaitLog("listening on web=127\\.0\\.0\\.1:(\\d+)").group(1));
     }
 
-    private Cli.Result endlessd(String... args) throws IOException, InterruptedException {
+    private Client.Result endlessd(String... args) throws IOException, InterruptedException {
         List<String> withDir = new java.util.ArrayList<>(List.of(args));
         withDir.addAll(List.of("--runtime-dir", runtimeDir.toString()));
-        return cli.run(withDir.toArray(String[]::new));
+        return client.run(withDir.toArray(String[]::new));
     }
 
     private static int answeringPid(int port) {
@@ -87,7 +88,7 @@ class ControlIT {
             int first = daemon.awaitServing(1);
             int port = port(daemon);
 
-            Cli.Result reload = endlessd("reload");
+            Client.Result reload = endlessd("reload");
 
             assertEquals(0, reload.exitCode(), reload.toString());
             Matcher reloaded = RELOADED.matcher(reload.out());
@@ -109,7 +110,7 @@ class ControlIT {
             int port = port(daemon);
             Files.writeString(workerArgs, "--exit-at-start 3");
 
-            Cli.Result reload = endlessd("reload");
+            Client.Result reload = endlessd("reload");
 
             assertEquals(1, reload.exitCode(), reload.toString());
             assertEquals("endlessd: reload gen=2 failed: worker exited with exit status 3 before it was ready; gen=1 pid="
@@ -126,7 +127,7 @@ class ControlIT {
         try (DaemonProcess daemon = startDaemon()) {
             daemon.awaitServing(1);
 
-            Cli.Result reload = endlessd("reload", "--no-wait");
+            Client.Result reload = endlessd("reload", "--no-wait");
 
             assertEquals(0, reload.exitCode(), reload.toString());
             assertEquals("reload accepted\n", reload.out());
@@ -141,7 +142,7 @@ class ControlIT {
             int port = port(daemon);
             int serving = answeringPid(port);
 
-            Cli.Result status = endlessd("status", "--json");
+            Client.Result status = endlessd("status", "--json");
 
             assertEquals(0, status.exitCode(), status.toString());
             JsonNode json = new ObjectMapper().readTree(status.out());
@@ -165,7 +166,7 @@ class ControlIT {
         try (DaemonProcess daemon = startDaemon()) {
             int first = daemon.awaitServing(1);
 
-            Cli.Result status = endlessd("status");
+            Client.Result status = endlessd("status");
 
             assertEquals(0, status.exitCode(), status.toString());
             assertTrue(status.out().startsWith("endlessd 'default' pid " + daemon.pid() + ": serving, up "), status.out());
@@ -184,7 +185,7 @@ class ControlIT {
             int worker = daemon.awaitServing(1);
             assertEquals(daemon.pid() + "\n", Files.readString(pidFile));
 
-            Cli.Result stop = endlessd("stop");
+            Client.Result stop = endlessd("stop");
 
             assertEquals(0, stop.exitCode(), stop.toString());
             assertEquals("stopped pid=" + daemon.pid() + "\n", stop.out());
@@ -248,8 +249,8 @@ class ControlIT {
             Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.setPosixFilePermissions(bin.resolve("endlessd.jar"), PosixFilePermissions.fromString("rw-r--r--"));
 
-            Cli.Result reload = cli.runAs(List.of("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"),
-                    launcher, "reload", "--runtime-dir", runtimeDir.toString());
+            Client.Result reload = new Client(dir, List.of("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup",
+                    "--clear-groups"), launcher).run("reload", "--runtime-dir", runtimeDir.toString());
 
             assertEquals(4, reload.exitCode(), reload.toString());
             assertTrue(reload.err().matches("endlessd: uid \\d+ may not control endlessd 'default', which runs as uid 0 "
@@ -276,7 +277,7 @@ class ControlIT {
                 assertTrue(silent.isConnected());
             }
 
-            Cli.Result reload = endlessd("reload");
+            Client.Result reload = endlessd("reload");
             assertEquals(0, reload.exitCode(), reload.toString() + daemon.log());
             assertTrue(daemon.isAlive());
         }
@@ -310,7 +311,7 @@ class ControlIT {
     void withNoDaemonCommandsExit3AndNameTheSocketTheyTried() throws Exception {
         Path socket = runtimeDir.resolve("default").resolve("control.sock");
 
-        Cli.Result missing = endlessd("reload");
+        Client.Result missing = endlessd("reload");
         assertEquals(3, missing.exitCode(), missing.toString());
         assertTrue(missing.err().startsWith("endlessd: no endlessd is running there: " + socket + " does not exist"),
                 missing.toString());
@@ -319,7 +320,7 @@ class ControlIT {
         ServerSocketChannel crashed = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         crashed.bind(UnixDomainSocketAddress.of(socket));
         crashed.close();
-        Cli.Result stale = endlessd("stop");
+        Client.Result stale = endlessd("stop");
         assertEquals(3, stale.exitCode(), stale.toString());
         assertTrue(stale.err().startsWith("endlessd: no endlessd answers at " + socket + " (connection refused)"),
                 stale.toString());
@@ -347,7 +348,7 @@ class ControlIT {
             daemon.awaitServing(1);
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
 
-            Cli.Result status = cli.run("status", "--json", "--control-socket", socket.toString());
+            Client.Result status = client.run("status", "--json", "--control-socket", socket.toString());
 
             assertEquals(0, status.exitCode(), status.toString());
             assertEquals(socket.toString(), new ObjectMapper().readTree(status.out()).get("control_socket").asText());

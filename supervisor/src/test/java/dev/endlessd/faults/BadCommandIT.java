@@ -1,12 +1,13 @@
 package dev.endlessd.faults;
 
-import dev.endlessd.it.Fixture;
 import static dev.endlessd.faults.FailedReloads.assertReloadFailsCleanly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.endlessd.it.Client;
 import dev.endlessd.it.DaemonProcess;
+import dev.endlessd.it.Fixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,13 @@
 package dev.endlessd.faults;
 
-import dev.endlessd.it.Fixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.endlessd.it.Client;
 import dev.endlessd.it.DaemonProcess;
+import dev.endlessd.it.Fixture;
 import dev.endlessd.it.Http;
 import dev.endlessd.os.Posix;
 import java.io.IOException;

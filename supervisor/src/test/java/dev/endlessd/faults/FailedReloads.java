@@ -5,6 +5,7 @@ import static dev.endlessd.it.DaemonProcess.processExists;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.endlessd.it.Client;
 import dev.endlessd.it.DaemonProcess;
 import dev.endlessd.it.Http;
 import java.io.IOException;

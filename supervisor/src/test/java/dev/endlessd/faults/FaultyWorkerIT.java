@@ -1,9 +1,10 @@
 package dev.endlessd.faults;
 
-import dev.endlessd.it.Fixture;
 import static dev.endlessd.faults.FailedReloads.assertReloadFailsCleanly;
 
+import dev.endlessd.it.Client;
 import dev.endlessd.it.DaemonProcess;
+import dev.endlessd.it.Fixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

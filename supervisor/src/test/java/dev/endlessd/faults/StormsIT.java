@@ -1,14 +1,15 @@
 package dev.endlessd.faults;
 
-import dev.endlessd.it.Fixture;
-import dev.endlessd.it.HttpLoad;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.endlessd.it.Client;
 import dev.endlessd.it.DaemonProcess;
+import dev.endlessd.it.Fixture;
 import dev.endlessd.it.Http;
+import dev.endlessd.it.HttpLoad;
 import dev.endlessd.spawn.Signals;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
-package dev.endlessd.faults;
+package dev.endlessd.it;
 
-import dev.endlessd.it.DaemonProcess;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,12 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs the launcher the build made, as a client command ({@code reload}, {@code status --json}) or
  * as a daemon that is expected to refuse to start, and keeps its exit code and output.
  */
-final class Client {
-    private static final long TIMEOUT_SECONDS = 90;
+public final class Client {
+    private static final long TIMEOUT_SECONDS = 60;
 
     /** What one run did. */
-    record Result(long pid, int exitCode, String out, String err) {
-        String all() {
+    public record Result(long pid, int exitCode, String out, String err) {
+        public String all() {
             return out + err;
         }
 
@@ -31,7 +30,7 @@ final class Client {
     }
 
     /** A run that has been started and not yet waited for. */
-    final class Running {
+    public final class Running {
         private final Process process;
         private final Path out;
         private final Path err;
@@ -45,11 +44,11 @@ final class Client {
         }
 
         /** The launcher execs the JVM, so this is the pid the daemon logs as the control client. */
-        long pid() {
+        public long pid() {
             return process.pid();
         }
 
-        Result await() throws IOException, InterruptedException {
+        public Result await() throws IOException, InterruptedException {
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError(command + " did not finish within " + TIMEOUT_SECONDS + "s");
@@ -65,22 +64,22 @@ final class Client {
     private final AtomicInteger runs = new AtomicInteger();
 
     /** @param scratch where captured output goes */
-    Client(Path scratch) {
+    public Client(Path scratch) {
         this(scratch, List.of(), DaemonProcess.launcher());
     }
 
     /** Runs {@code prefix... launcher ARGS}, e.g. with {@code setpriv} to be another user. */
-    Client(Path scratch, List<String> prefix, Path launcher) {
+    public Client(Path scratch, List<String> prefix, Path launcher) {
         this.scratch = scratch;
         this.prefix = List.copyOf(prefix);
         this.launcher = launcher;
     }
 
-    Result run(String... args) throws IOException, InterruptedException {
+    public Result run(String... args) throws IOException, InterruptedException {
         return start(args).await();
     }
 
-    Running start(String... args) throws IOException {
+    public Running start(String... args) throws IOException {
         List<String> command = new ArrayList<>(prefix);
         command.add(launcher.toString());
         command.addAll(List.of(args));
