@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -103,23 +104,11 @@ class StormsIT {
         try (DaemonProcess daemon = startDaemon()) {
             daemon.awaitServing(1);
             int port = daemon.port();
-            List<Client.Result> results = new ArrayList<>();
-            try (HttpLoad load = new HttpLoad(port, 2)) {
-                List<Client.Running> clients = new ArrayList<>();
-                for (int i = 0; i < CLIENTS; i++) {
-                    clients.add(client.start("reload", "--runtime-dir", runtimeDir.toString()));
-                }
-                for (Client.Running running : clients) {
-                    results.add(running.await());
-                }
-                load.awaitMoreRequests(20);
-                load.close();
-                assertEquals(List.of(), load.failures(), "no request fails during the storm");
-            }
+            ReloadStorm storm = reloadFromEveryClientAtOnce(port);
 
             String log = daemon.log();
             long newest = 0;
-            for (Client.Result result : results) {
+            for (Client.Result result : storm.results()) {
                 assertEquals(0, result.exitCode(), result.toString());
                 assertEquals("", result.err());
                 Matcher reloaded = RELOADED.matcher(result.out());
@@ -147,22 +136,10 @@ class StormsIT {
             int serving = daemon.awaitServing(1);
             int port = daemon.port();
             Files.writeString(switches, "--exit-at-start 3");
-            List<Client.Result> results = new ArrayList<>();
-            try (HttpLoad load = new HttpLoad(port, 2)) {
-                List<Client.Running> clients = new ArrayList<>();
-                for (int i = 0; i < CLIENTS; i++) {
-                    clients.add(client.start("reload", "--runtime-dir", runtimeDir.toString()));
-                }
-                for (Client.Running running : clients) {
-                    results.add(running.await());
-                }
-                load.awaitMoreRequests(20);
-                load.close();
-                assertEquals(List.of(), load.failures(), "no request fails during the storm");
-                assertEquals(java.util.Set.of(serving), load.servedBy(), "the old worker served every request");
-            }
+            ReloadStorm storm = reloadFromEveryClientAtOnce(port);
+            assertEquals(Set.of(serving), storm.servedBy(), "the old worker served every request");
 
-            for (Client.Result result : results) {
+            for (Client.Result result : storm.results()) {
                 assertEquals(1, result.exitCode(), result.toString());
                 assertEquals("", result.out());
                 assertTrue(result.err().matches("endlessd: reload gen=\\d+ failed: worker exited with exit status 3 before"
@@ -173,6 +150,28 @@ class StormsIT {
                     CLIENTS, spawns);
             assertTrue(spawns < CLIENTS, spawns + " spawns for " + CLIENTS + " clients: not coalesced");
             assertOneReadyWorkerOfGeneration(daemon, 1);
+        }
+    }
+
+    /** What {@link #CLIENTS} concurrent reload clients heard, and which workers served requests meanwhile. */
+    private record ReloadStorm(List<Client.Result> results, Set<Integer> servedBy) {
+    }
+
+    /** Runs {@link #CLIENTS} {@code endlessd reload} at once under HTTP load, none of which may fail. */
+    private ReloadStorm reloadFromEveryClientAtOnce(int port) throws IOException, InterruptedException {
+        List<Client.Result> results = new ArrayList<>();
+        try (HttpLoad load = new HttpLoad(port, 2)) {
+            List<Client.Running> clients = new ArrayList<>();
+            for (int i = 0; i < CLIENTS; i++) {
+                clients.add(client.start("reload", "--runtime-dir", runtimeDir.toString()));
+            }
+            for (Client.Running running : clients) {
+                results.add(running.await());
+            }
+            load.awaitMoreRequests(20);
+            load.close();
+            assertEquals(List.of(), load.failures(), "no request fails during the storm");
+            return new ReloadStorm(results, load.servedBy());
         }
     }
 
