@@ -1,13 +1,9 @@
 package dev.endlessd.control;
 
+import dev.endlessd.socket.SocketFile;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
 
 /** Where the control socket lives, and how a starting daemon makes that path its own. */
 public final class ControlSocketFile {
@@ -35,31 +31,24 @@ public final class ControlSocketFile {
             throw new IOException("the directory of control socket " + path + " does not exist: create it or "
                     + "pass another --control-socket");
         }
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return false;
-        }
-        if (!Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
-            throw new IOException(path + " exists and is not a socket: remove it, or pass another --control-socket");
-        }
-        if (answers(path)) {
-            throw new IOException("another endlessd answers on control socket " + path + ": stop it "
-                    + "(endlessd stop --control-socket " + path + ") or pass another --control-socket");
-        }
-        Files.delete(path);
-        return true;
-    }
-
-    private static boolean answers(Path path) throws IOException {
-        SocketChannel probe;
+        SocketFile existing;
         try {
-            probe = SocketChannel.open(UnixDomainSocketAddress.of(path));
-        } catch (ConnectException stale) {
-            return false;
+            existing = SocketFile.at(path);
         } catch (IOException e) {
             throw new IOException("cannot tell whether control socket " + path + " is in use: " + e.getMessage()
                     + " (remove it, or pass another --control-socket)", e);
         }
-        probe.close();
-        return true;
+        switch (existing) {
+            case ABSENT:
+                return false;
+            case NOT_A_SOCKET:
+                throw new IOException(path + " exists and is not a socket: remove it, or pass another --control-socket");
+            case LIVE:
+                throw new IOException("another endlessd answers on control socket " + path + ": stop it "
+                        + "(endlessd stop --control-socket " + path + ") or pass another --control-socket");
+            default:
+                Files.delete(path);
+                return true;
+        }
     }
 }

@@ -13,13 +13,10 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.Errors;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,32 +115,28 @@ public final class ListenerBinder {
             throw new ListenException("listen " + unix + ": directory " + directory
                     + " does not exist (create it first, or choose another path)");
         }
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (!Posix.isSocketFile(path)) {
-            throw new ListenException("listen " + unix + ": " + path
-                    + " exists and is not a socket (remove it or choose another path)");
-        }
-        if (answers(unix, path)) {
-            throw new ListenException("listen " + unix + ": a running server already listens on " + path
-                    + " (stop it, or choose another path)");
-        }
+        SocketFile existing;
         try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            throw new ListenException("listen " + unix + ": cannot remove stale socket " + path + ": " + e.getMessage());
-        }
-    }
-
-    private static boolean answers(ListenAddress.Unix unix, Path path) throws ListenException {
-        try {
-            SocketChannel.open(UnixDomainSocketAddress.of(path)).close();
-            return true;
-        } catch (ConnectException stale) {
-            return false;
+            existing = SocketFile.at(path);
         } catch (IOException e) {
             throw new ListenException("listen " + unix + ": cannot check existing socket " + path + ": " + e.getMessage());
+        }
+        switch (existing) {
+            case ABSENT:
+                return;
+            case NOT_A_SOCKET:
+                throw new ListenException("listen " + unix + ": " + path
+                        + " exists and is not a socket (remove it or choose another path)");
+            case LIVE:
+                throw new ListenException("listen " + unix + ": a running server already listens on " + path
+                        + " (stop it, or choose another path)");
+            default:
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    throw new ListenException("listen " + unix + ": cannot remove stale socket " + path + ": "
+                            + e.getMessage());
+                }
         }
     }
 

@@ -49,6 +49,18 @@ class ControlSocketFileTest {
     }
 
     @Test
+    void aFifoIsNotTakenForAStaleSocketAndIsLeftAlone() throws Exception {
+        Path path = dir.resolve("control.sock");
+        // connecting to a FIFO is refused just as connecting to a stale socket is
+        assertTrue(new ProcessBuilder("mkfifo", path.toString()).inheritIO().start().waitFor() == 0, "mkfifo");
+
+        IOException error = assertThrows(IOException.class, () -> ControlSocketFile.claim(path));
+
+        assertTrue(error.getMessage().contains("exists and is not a socket"), error.getMessage());
+        assertTrue(Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
     void aFileThatIsNotASocketIsLeftAlone() throws IOException {
         Path path = dir.resolve("control.sock");
         Files.writeString(path, "precious");
