@@ -84,8 +84,8 @@ public final class Daemon {
         try {
             ProcessWorkerStarter starter = new ProcessWorkerStarter(config.serviceName(), config.command(), wrapper,
                     config.user(), listeners, new WorkerEnvironment(environment), runtimeDirectory, loop,
-                    new PosixProcessLauncher(), wrapper.words().isEmpty() || config.startupNice() == 0
-                            ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(Posix.niceness()));
+                    new PosixProcessLauncher(), wrapper.lowersPriority()
+                            ? java.util.OptionalInt.of(Posix.niceness()) : java.util.OptionalInt.empty());
             Optional<SystemdNotifier> systemd = systemdNotifier(loop);
             Supervisor supervisor = new Supervisor(config.settings(), starter, new EventLoopTimers(loop),
                     Clock.systemUTC(), exitCode::complete,

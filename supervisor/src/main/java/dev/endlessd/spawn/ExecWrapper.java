@@ -16,20 +16,23 @@ import java.util.Optional;
  * <p>Why not in the spawn itself: {@code posix_spawn} can set none of these. The parent-death
  * signal is tied to the thread that spawned the worker, the supervisor's event loop, which lives as
  * long as the daemon.
+ *
+ * @param words          the programs and their arguments, in order
+ * @param lowersPriority whether {@code nice} is among them, so that a ready worker's priority must be given back
  */
-public record ExecWrapper(List<String> words) {
+public record ExecWrapper(List<String> words, boolean lowersPriority) {
 
     public ExecWrapper {
         words = List.copyOf(words);
     }
 
     public static ExecWrapper none() {
-        return new ExecWrapper(List.of());
+        return new ExecWrapper(List.of(), false);
     }
 
     /** Then {@code nice -n INCREMENT}: the rest runs at a lower CPU priority. */
     public ExecWrapper nice(Path nice, int increment) {
-        return then(List.of(nice.toString(), "-n", Integer.toString(increment)));
+        return new ExecWrapper(then(List.of(nice.toString(), "-n", Integer.toString(increment))), true);
     }
 
     /** Then {@code setpriv --pdeathsig TERM [--reuid --regid --init-groups] --}. */
@@ -37,13 +40,13 @@ public record ExecWrapper(List<String> words) {
         List<String> words = new ArrayList<>(List.of(setpriv.toString(), "--pdeathsig", "TERM"));
         user.ifPresent(runAs -> words.addAll(List.of("--reuid=" + runAs.uid(), "--regid=" + runAs.gid(), "--init-groups")));
         words.add("--");
-        return then(words);
+        return new ExecWrapper(then(words), lowersPriority);
     }
 
-    private ExecWrapper then(List<String> more) {
+    private List<String> then(List<String> more) {
         List<String> all = new ArrayList<>(words);
         all.addAll(more);
-        return new ExecWrapper(all);
+        return all;
     }
 
     /** Finds {@code program} in /usr/bin, /bin or on {@code PATH}. */

@@ -1,6 +1,7 @@
 package dev.endlessd.spawn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,8 +39,17 @@ class WorkerCommandTest {
     }
 
     @Test
+    void onlyAWrapperWithNiceLowersThePriorityThatAReadyWorkerMustGetBack() {
+        ExecWrapper setprivOnly = ExecWrapper.none().setpriv(Path.of("/usr/bin/setpriv"), Optional.empty());
+        assertFalse(setprivOnly.lowersPriority(), "setpriv without nice, e.g. when nice is not installed");
+        assertTrue(ExecWrapper.none().nice(Path.of("/usr/bin/nice"), 10).lowersPriority());
+        assertTrue(ExecWrapper.none().nice(Path.of("/usr/bin/nice"), 10)
+                .setpriv(Path.of("/usr/bin/setpriv"), Optional.empty()).lowersPriority());
+    }
+
+    @Test
     void wrapperWordsWithQuotesStayOneWord() {
-        ExecWrapper odd = new ExecWrapper(List.of("/opt/it's/wrap", "--"));
+        ExecWrapper odd = new ExecWrapper(List.of("/opt/it's/wrap", "--"), false);
         assertEquals("LISTEN_PID=$$; export LISTEN_PID; exec '/opt/it'\\''s/wrap' '--' app",
                 new WorkerCommand("app").argv(odd).get(2));
     }
