@@ -72,7 +72,6 @@ public final class Supervisor implements WorkerEvents {
     private long lastGeneration;
     private Worker serving;
     private Attempt attempt;
-    private boolean reloadQueued;
     private Timers.Timer restartTimer;
     private ReloadRecord lastReload;
     private int exitCode;
@@ -135,7 +134,6 @@ public final class Supervisor implements WorkerEvents {
             return;
         }
         if (attempt != null) {
-            reloadQueued = true;
             queuedReloadWaiters.add(waiter);
             log.info("reload requested ({}) while {} is starting: queued, runs once it is ready or has failed",
                     origin, attempt.worker());
@@ -210,7 +208,8 @@ public final class Supervisor implements WorkerEvents {
         }
         message.extendTimeout().ifPresent(extension -> {
             log.info("{} asks for {} more to get ready (EXTEND_TIMEOUT_USEC)", worker, Durations.format(extension));
-            worker.readyTimer(timers.schedule(extension, () -> readyTimedOut(worker, extension)));
+            worker.readyTimer(timers.schedule(extension,
+                    () -> readyTimedOut(worker, extension, "EXTEND_TIMEOUT_USEC")));
         });
         if (message.ready()) {
             becameReady(worker, "READY=1");
@@ -258,7 +257,8 @@ public final class Supervisor implements WorkerEvents {
         worker.spawned(pid);
         workers.add(worker);
         log.info("{} spawned ({})", worker, kind.label);
-        worker.readyTimer(timers.schedule(settings.readyTimeout(), () -> readyTimedOut(worker, settings.readyTimeout())));
+        worker.readyTimer(timers.schedule(settings.readyTimeout(),
+                () -> readyTimedOut(worker, settings.readyTimeout(), "--ready-timeout")));
         settings.readyAfter().ifPresent(after -> timers.schedule(after, () -> {
             if (worker.state() == WorkerState.STARTING && isCandidate(worker)) {
                 becameReady(worker, "alive for " + Durations.format(after) + ", --ready-after");
@@ -291,11 +291,12 @@ public final class Supervisor implements WorkerEvents {
         runQueuedReload();
     }
 
-    private void readyTimedOut(Worker worker, Duration waited) {
+    /** @param setBy what set the deadline that passed, for the reason: the option or the worker's own extension */
+    private void readyTimedOut(Worker worker, Duration waited, String setBy) {
         if (worker.state() != WorkerState.STARTING || !isCandidate(worker)) {
             return;
         }
-        String reason = "worker not ready within " + Durations.format(waited) + " (--ready-timeout)";
+        String reason = "worker not ready within " + Durations.format(waited) + " (" + setBy + ")";
         drain(worker, reason);
         candidateFailed(reason);
     }
@@ -321,7 +322,7 @@ public final class Supervisor implements WorkerEvents {
                     reason);
             exitCode = 1;
             stop("first worker failed");
-        } else if (reloadQueued) {
+        } else if (!queuedReloadWaiters.isEmpty()) {
             runQueuedReload();
         } else {
             scheduleRestart(Duration.ZERO);
@@ -354,12 +355,11 @@ public final class Supervisor implements WorkerEvents {
     }
 
     private void runQueuedReload() {
-        if (!reloadQueued || phase == Phase.STOPPING) {
+        if (queuedReloadWaiters.isEmpty() || phase == Phase.STOPPING) {
             return;
         }
         List<Consumer<ReloadOutcome>> waiters = new ArrayList<>(queuedReloadWaiters);
         queuedReloadWaiters.clear();
-        reloadQueued = false;
         log.info("running the queued reload ({} request(s))", waiters.size());
         enter(Phase.RELOADING, "reloading: starting gen=" + (lastGeneration + 1));
         launch(Kind.RELOAD, waiters);
@@ -424,7 +424,6 @@ public final class Supervisor implements WorkerEvents {
             attempt = null;
             pending.complete(new ReloadOutcome.Failed(pending.worker().generation(), reason));
         }
-        reloadQueued = false;
         List<Consumer<ReloadOutcome>> queued = new ArrayList<>(queuedReloadWaiters);
         queuedReloadWaiters.clear();
         queued.forEach(waiter -> waiter.accept(new ReloadOutcome.Failed(0, reason)));

@@ -378,6 +378,20 @@ class SupervisorTest {
     }
 
     @Test
+    void aReloadThatRunsOutOfItsExtensionSaysSoNotTheReadyTimeout() {
+        serving();
+        List<ReloadOutcome> outcomes = new ArrayList<>();
+        supervisor.reload("test", outcomes::add);
+        Worker slow = starter.last();
+        supervisor.notified(slow, NotifyMessage.parse("EXTEND_TIMEOUT_USEC=90000000"));
+
+        timers.advance(Duration.ofSeconds(90));
+
+        ReloadOutcome.Failed failed = assertInstanceOf(ReloadOutcome.Failed.class, outcomes.get(0));
+        assertEquals("worker not ready within 1m30s (EXTEND_TIMEOUT_USEC)", failed.reason());
+    }
+
+    @Test
     void statusTextIsKeptForStatusOutput() {
         Worker first = serving();
         supervisor.notified(first, NotifyMessage.parse("STATUS=42 connections"));
