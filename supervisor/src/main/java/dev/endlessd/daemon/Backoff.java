@@ -30,8 +30,4 @@ final class Backoff {
         failures++;
         return delay.compareTo(max) > 0 ? max : delay;
     }
-
-    void reset() {
-        failures = 0;
-    }
 }

@@ -84,12 +84,8 @@ public final class Supervisor implements WorkerEvents {
 
     /**
      * @param onStopped called once, with the exit code, when the last worker is gone after a stop
+     * @param listener  told of every change of phase
      */
-    public Supervisor(SupervisorSettings settings, WorkerStarter starter, Timers timers, Clock wallClock,
-                      IntConsumer onStopped) {
-        this(settings, starter, timers, wallClock, onStopped, (phase, status) -> { });
-    }
-
     public Supervisor(SupervisorSettings settings, WorkerStarter starter, Timers timers, Clock wallClock,
                       IntConsumer onStopped, PhaseListener listener) {
         this.settings = settings;
@@ -224,7 +220,7 @@ public final class Supervisor implements WorkerEvents {
         WorkerState was = worker.state();
         Duration upFor = worker.upFor(timers.nanoTime());
         Duration draining = worker.drainingFor(timers.nanoTime());
-        worker.markExited(status);
+        worker.markExited();
         workers.remove(worker);
         starter.release(worker);
         stopLeftoverGroup(worker);

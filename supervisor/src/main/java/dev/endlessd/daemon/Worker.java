@@ -1,8 +1,6 @@
 package dev.endlessd.daemon;
 
-import dev.endlessd.spawn.ExitStatus;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * One worker process and where it is in its lifecycle. Confined to the supervisor's thread.
@@ -16,7 +14,6 @@ final class Worker {
     private long readyNanos;
     private long drainingSinceNanos;
     private String statusText = "";
-    private ExitStatus exitStatus;
     private Timers.Timer readyTimer;
     private Timers.Timer drainTimer;
 
@@ -43,10 +40,6 @@ final class Worker {
 
     long startedNanos() {
         return startedNanos;
-    }
-
-    Optional<ExitStatus> exitStatus() {
-        return Optional.ofNullable(exitStatus);
     }
 
     boolean alive() {
@@ -97,10 +90,9 @@ final class Worker {
         readyTimer(null);
     }
 
-    void markExited(ExitStatus status) {
+    void markExited() {
         require(WorkerState.STARTING, WorkerState.READY, WorkerState.DRAINING);
         state = WorkerState.EXITED;
-        exitStatus = status;
         readyTimer(null);
         drainTimer(null);
     }

@@ -37,15 +37,8 @@ public final class NotifySocket implements AutoCloseable {
 
     /**
      * Binds {@code path} (replacing a leftover file of an earlier run) and delivers each datagram
-     * to {@code receiver} on {@code loop}.
-     */
-    public static NotifySocket open(Path path, EventLoop loop, Consumer<NotifyMessage> receiver) throws IOException {
-        return open(path, loop, receiver, java.util.OptionalInt.empty());
-    }
-
-    /**
-     * Like {@link #open(Path, EventLoop, Consumer)}, for a worker running as user {@code ownerUid}:
-     * the socket file becomes that user's, mode 0600, so the worker may send and no other user may.
+     * to {@code receiver} on {@code loop}. For a worker running as user {@code ownerUid}, the socket
+     * file becomes that user's, mode 0600, so the worker may send and no other user may.
      */
     public static NotifySocket open(Path path, EventLoop loop, Consumer<NotifyMessage> receiver,
                                     java.util.OptionalInt ownerUid) throws IOException {

@@ -93,10 +93,6 @@ public final class Posix {
         }
     }
 
-    public static boolean isNonBlocking(int fd) {
-        return (LIBC.fcntl(fd, F_GETFL, 0) & O_NONBLOCK) != 0;
-    }
-
     /** Whether this process's {@code fd} is an open socket. */
     public static boolean isSocket(int fd) {
         try {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.endlessd.spawn.ExitStatus;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +15,7 @@ class WorkerTest {
         worker.spawned(4242);
         worker.markReady(5_000);
         worker.markDraining(9_000);
-        worker.markExited(ExitStatus.exited(0));
+        worker.markExited();
 
         assertEquals(WorkerState.EXITED, worker.state());
         assertEquals(Duration.ofNanos(4_000), worker.timeToReady());
@@ -36,8 +35,8 @@ class WorkerTest {
         assertThrows(IllegalStateException.class, () -> worker.markReady(3_000));
         worker.markDraining(3_000);
         assertThrows(IllegalStateException.class, () -> worker.markReady(4_000));
-        worker.markExited(ExitStatus.exited(0));
-        assertThrows(IllegalStateException.class, () -> worker.markExited(ExitStatus.exited(0)));
+        worker.markExited();
+        assertThrows(IllegalStateException.class, () -> worker.markExited());
         assertThrows(IllegalStateException.class, () -> worker.markDraining(5_000));
     }
 
@@ -48,7 +47,7 @@ class WorkerTest {
         worker.markReady(2_000);
         worker.markDraining(3_000);
         worker.drainTimer(() -> cancelled[1] = true);
-        worker.markExited(ExitStatus.killed(9));
+        worker.markExited();
         assertEquals("[true, true]", java.util.Arrays.toString(cancelled));
     }
 }
