@@ -4,7 +4,6 @@ import dev.endlessd.daemon.ReloadOutcome;
 import dev.endlessd.daemon.Supervisor;
 import dev.endlessd.daemon.SupervisorSnapshot;
 import dev.endlessd.daemon.WorkerSnapshot;
-import dev.endlessd.daemon.WorkerState;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -77,9 +76,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<ControlRequest
         if (after.phase().equals(Supervisor.Phase.STOPPING.label()) || after.phase().equals(Supervisor.Phase.STOPPED.label())) {
             return "";
         }
-        return after.workers().stream()
-                .filter(worker -> worker.state() == WorkerState.READY)
-                .findFirst()
+        return after.serving()
                 .map(RequestDispatcher::keepsServing)
                 .orElse("; no worker is serving, endlessd keeps trying");
     }

@@ -29,7 +29,7 @@ final class StatusJson {
         }
         json.endArray();
         json.name("serving");
-        workerRef(json, report.serving());
+        workerRef(json, report.supervisor().serving());
         json.name("workers").beginArray();
         report.supervisor().workers().forEach(worker -> worker(json, worker));
         json.endArray();

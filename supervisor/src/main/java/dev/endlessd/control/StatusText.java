@@ -21,7 +21,7 @@ final class StatusText {
         out.append("control socket: ").append(daemon.controlSocket()).append('\n');
         out.append("listeners:\n");
         for (Listener listener : daemon.listeners()) {
-            out.append("  ").append(listener.name()).append('=').append(listener.description()).append('\n');
+            out.append("  ").append(listener).append('\n');
         }
         out.append("workers:").append(report.supervisor().workers().isEmpty() ? " none\n" : "\n");
         report.supervisor().workers().stream()

@@ -44,7 +44,8 @@ final class ProcessWorkerStarter implements WorkerStarter {
     private final String serviceName;
     private final List<String> argv;
     private final OptionalInt workerUid;
-    private final List<Listener> listeners;
+    private final List<String> listenerNames;
+    private final List<Integer> listenerFds;
     private final WorkerEnvironment environment;
     private final RuntimeDirectory runtimeDirectory;
     private final EventLoop loop;
@@ -59,7 +60,8 @@ final class ProcessWorkerStarter implements WorkerStarter {
         this.serviceName = serviceName;
         this.argv = command.argv(wrapper);
         this.workerUid = user.map(runAs -> OptionalInt.of(runAs.uid())).orElse(OptionalInt.empty());
-        this.listeners = List.copyOf(listeners);
+        this.listenerNames = listeners.stream().map(Listener::name).toList();
+        this.listenerFds = listeners.stream().map(Listener::fd).toList();
         this.environment = environment;
         this.runtimeDirectory = runtimeDirectory;
         this.loop = loop;
@@ -73,9 +75,8 @@ final class ProcessWorkerStarter implements WorkerStarter {
                 message -> events.notified(worker, message), workerUid);
         try {
             SpawnRequest request = new SpawnRequest(argv,
-                    environment.forWorker(serviceName, worker.generation(),
-                            listeners.stream().map(Listener::name).toList(), notify.path()),
-                    listeners.stream().map(Listener::fd).toList());
+                    environment.forWorker(serviceName, worker.generation(), listenerNames, notify.path()),
+                    listenerFds);
             int pid = launcher.spawn(request, status -> {
                 try {
                     loop.execute(() -> events.exited(worker, status));

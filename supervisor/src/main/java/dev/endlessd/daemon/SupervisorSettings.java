@@ -16,9 +16,6 @@ import java.util.Optional;
 public record SupervisorSettings(Duration readyTimeout, Optional<Duration> readyAfter, Duration drainTimeout,
                                  Duration restartBackoff, Duration restartBackoffMax, Duration restartBackoffReset) {
 
-    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
-
     public SupervisorSettings {
         requirePositive("ready-timeout", readyTimeout);
         requirePositive("drain-timeout", drainTimeout);

@@ -8,4 +8,9 @@ public record SupervisorSnapshot(String phase, List<WorkerSnapshot> workers, Opt
     public SupervisorSnapshot {
         workers = List.copyOf(workers);
     }
+
+    /** The worker that takes the traffic: the one that is ready, if any. */
+    public Optional<WorkerSnapshot> serving() {
+        return workers.stream().filter(worker -> worker.state() == WorkerState.READY).findFirst();
+    }
 }

@@ -10,7 +10,8 @@ import java.util.Map;
  * our own pid), adopted in order and passed on to workers unchanged.
  */
 public final class SystemdSockets {
-    private static final int FIRST_FD = 3;
+    /** Where the listening sockets start, in systemd's convention: after stdin, stdout and stderr. */
+    public static final int FIRST_FD = 3;
     private static final String UNNAMED = "unknown";
 
     private SystemdSockets() {

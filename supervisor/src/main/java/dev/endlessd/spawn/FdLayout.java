@@ -1,5 +1,6 @@
 package dev.endlessd.spawn;
 
+import dev.endlessd.socket.SystemdSockets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,9 +14,6 @@ import java.util.List;
  */
 public record FdLayout(List<Dup> steps, int firstUnusedFd) {
 
-    /** The first fd number handed to a worker, by the socket-activation convention. */
-    public static final int FIRST_LISTEN_FD = 3;
-
     /** One {@code dup2(from, to)} in the child. */
     public record Dup(int from, int to) {
     }
@@ -27,7 +25,7 @@ public record FdLayout(List<Dup> steps, int firstUnusedFd) {
     /** Plans the steps that put {@code sources.get(i)} at fd {@code 3 + i}. */
     public static FdLayout of(List<Integer> sources) {
         int count = sources.size();
-        int rangeEnd = FIRST_LISTEN_FD + count;
+        int rangeEnd = SystemdSockets.FIRST_FD + count;
         int nextFree = rangeEnd;
         for (int source : sources) {
             if (source < 0) {
@@ -39,13 +37,13 @@ public record FdLayout(List<Dup> steps, int firstUnusedFd) {
         List<Integer> placed = new ArrayList<>(sources);
         for (int i = 0; i < count; i++) {
             int source = placed.get(i);
-            if (source >= FIRST_LISTEN_FD && source < rangeEnd) {
+            if (source >= SystemdSockets.FIRST_FD && source < rangeEnd) {
                 steps.add(new Dup(source, nextFree));
                 placed.set(i, nextFree++);
             }
         }
         for (int i = 0; i < count; i++) {
-            steps.add(new Dup(placed.get(i), FIRST_LISTEN_FD + i));
+            steps.add(new Dup(placed.get(i), SystemdSockets.FIRST_FD + i));
         }
         return new FdLayout(steps, rangeEnd);
     }

@@ -17,7 +17,7 @@ class FdLayoutTest {
         for (FdLayout.Dup dup : layout.steps()) {
             fds.put(dup.to(), fds.get(dup.from()));
         }
-        return java.util.stream.IntStream.range(0, sources.size()).boxed().map(i -> fds.get(FdLayout.FIRST_LISTEN_FD + i)).toList();
+        return java.util.stream.IntStream.range(0, sources.size()).boxed().map(i -> fds.get(dev.endlessd.socket.SystemdSockets.FIRST_FD + i)).toList();
     }
 
     @Test
