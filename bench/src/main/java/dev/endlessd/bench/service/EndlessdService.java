@@ -33,6 +33,11 @@ public final class EndlessdService extends LoggedService {
     }
 
     @Override
+    boolean stopsOldWorkerFirst() {
+        return false;
+    }
+
+    @Override
     void requestReload(long pid) throws IOException, InterruptedException {
         if (trigger == Trigger.SIGHUP) {
             signal("HUP", pid);

@@ -47,6 +47,12 @@ abstract class LoggedService implements Service {
     /** Sends the reload request. */
     abstract void requestReload(long pid) throws IOException, InterruptedException;
 
+    /**
+     * Whether the old worker is stopped even when its successor fails: true for stop-then-start, where
+     * it is gone before the new one starts; false where a failed reload leaves it serving.
+     */
+    abstract boolean stopsOldWorkerFirst();
+
     @Override
     public void start() throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command()).redirectErrorStream(true);
@@ -79,8 +85,10 @@ abstract class LoggedService implements Service {
                 Pattern.compile("gen=" + next + " pid=(\\d+) ready after|of gen=" + next + " failed: (.*)"),
                 requested.line().index(), stage.readyTimeout().plus(stage.drainTimeout()).plusSeconds(10),
                 "gen=" + next + " to get ready");
-        ProcessOutput.Match gone = awaitExit(mark);
-        if (outcome.group(1) == null) {
+        boolean failed = outcome.group(1) == null;
+        // After a failed overlapping reload the old worker serves on: waiting for its exit would only time out.
+        ProcessOutput.Match gone = failed && !stopsOldWorkerFirst() ? null : awaitExit(mark);
+        if (failed) {
             return new Reload(trigger, 0, gone == null ? 0 : gone.line().arrivalNanos(), false,
                     "gen=" + next + " failed: " + outcome.group(2), -1, since(requested, gone));
         }

@@ -42,6 +42,11 @@ public final class RestarterService extends LoggedService {
     }
 
     @Override
+    boolean stopsOldWorkerFirst() {
+        return true;
+    }
+
+    @Override
     void requestReload(long pid) throws IOException, InterruptedException {
         signal("HUP", pid);
     }
