@@ -114,23 +114,24 @@ final class BenchRun {
              EndlessdService endlessd = new EndlessdService(stage, prefix + Scenario.ENDLESSD_STEADY.id(),
                      Ports.pickFree(), settings.trigger())) {
             List<Steady> pair = new ArrayList<>();
-            try {
-                bare.start();
-                pair.add(new Steady(Scenario.BARE_STEADY, bare, bare.port()));
-            } catch (Exception e) {
-                failed.add(ScenarioResult.failed(pass.id(), Scenario.BARE_STEADY, e.getMessage()));
+            for (Steady candidate : List.of(new Steady(Scenario.BARE_STEADY, bare, bare.port()),
+                    new Steady(Scenario.ENDLESSD_STEADY, endlessd, endlessd.port()))) {
+                if (!settings.scenarios().contains(candidate.scenario)) {
+                    continue; // not asked for: not even started
+                }
+                try {
+                    candidate.service.start();
+                    pair.add(candidate);
+                } catch (Exception e) {
+                    failed.add(ScenarioResult.failed(pass.id(), candidate.scenario, e.getMessage()));
+                }
             }
-            try {
-                endlessd.start();
-                pair.add(new Steady(Scenario.ENDLESSD_STEADY, endlessd, endlessd.port()));
-            } catch (Exception e) {
-                failed.add(ScenarioResult.failed(pass.id(), Scenario.ENDLESSD_STEADY, e.getMessage()));
-            }
-            pair.removeIf(s -> !settings.scenarios().contains(s.scenario));
             for (Steady steady : pair) {
                 steady.before = steady.service.supervisorPid().stream().boxed()
                         .flatMap(pid -> ProcSample.read(pid).stream()).findFirst().orElse(null);
-                steady.rss = steady.service.supervisorPid().stream().mapToObj(RssSampler::new).findFirst().orElse(null);
+                if (steady.before != null) { // closed, with the figures, only then
+                    steady.rss = new RssSampler(steady.service.supervisorPid().getAsLong());
+                }
                 System.out.printf("  %s: warming up for %s%n", steady.scenario.title(),
                         DurationText.format(settings.warm()));
                 generator.start(steady.address, settings.warm(), Duration.ZERO).await();
