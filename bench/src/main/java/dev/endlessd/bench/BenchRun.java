@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs every pass: per pass the two steady scenarios (interleaved, see {@link #runSteadyPair}), then the
@@ -209,7 +208,7 @@ final class BenchRun {
                     if (Math.max(at, System.nanoTime()) + reserve.toNanos() > run.endNanos()) {
                         break;
                     }
-                    parkUntil(at);
+                    LoadGenerator.parkUntil(at);
                     Reload reload = service.reload();
                     reloads.add(reload);
                     System.out.printf("  reload %d: %s, ready %d ms, old worker gone %d ms after the request%n", k,
@@ -239,11 +238,5 @@ final class BenchRun {
             case NAIVE_RESTART -> new RestarterService(stage, name, port, RestarterService.Mode.NAIVE);
             default -> throw new IllegalArgumentException(scenario + " does not reload");
         };
-    }
-
-    private static void parkUntil(long nanoTime) {
-        for (long wait = nanoTime - System.nanoTime(); wait > 0; wait = nanoTime - System.nanoTime()) {
-            LockSupport.parkNanos(wait);
-        }
     }
 }

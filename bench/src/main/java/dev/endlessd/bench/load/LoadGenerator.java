@@ -79,7 +79,8 @@ public final class LoadGenerator {
         }
     }
 
-    private static void parkUntil(long nanoTime) {
+    /** Sleeps until {@link System#nanoTime()} reaches {@code nanoTime}. */
+    public static void parkUntil(long nanoTime) {
         for (long wait = nanoTime - System.nanoTime(); wait > 0; wait = nanoTime - System.nanoTime()) {
             LockSupport.parkNanos(wait);
         }

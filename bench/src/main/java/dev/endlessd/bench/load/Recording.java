@@ -76,7 +76,7 @@ public final class Recording {
 
     static Recording of(List<RequestLog> logs) {
         Builder builder = new Builder(logs.stream().mapToInt(RequestLog::size).sum());
-        logs.forEach(log -> log.copyTo(builder, 0));
+        logs.forEach(log -> log.copyTo(builder));
         return builder.build();
     }
 

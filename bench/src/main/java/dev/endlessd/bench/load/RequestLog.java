@@ -38,12 +38,12 @@ final class RequestLog {
         return size;
     }
 
-    /** Copies this log into {@code into} from index {@code at}, shifting every start by {@code offsetNanos}. */
-    void copyTo(Recording.Builder into, long offsetNanos) {
+    /** Copies every request of this log into {@code into}. */
+    void copyTo(Recording.Builder into) {
         for (int i = 0; i < size; i++) {
             int chunk = i / CHUNK;
             int slot = i % CHUNK;
-            into.put(starts.get(chunk)[slot] + offsetNanos, latencies.get(chunk)[slot], outcomes.get(chunk)[slot],
+            into.put(starts.get(chunk)[slot], latencies.get(chunk)[slot], outcomes.get(chunk)[slot],
                     pids.get(chunk)[slot]);
         }
     }

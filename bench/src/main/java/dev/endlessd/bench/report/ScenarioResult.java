@@ -4,7 +4,6 @@ import dev.endlessd.bench.Scenario;
 import dev.endlessd.bench.load.Outcome;
 import dev.endlessd.bench.service.Reload;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
@@ -55,9 +54,5 @@ public record ScenarioResult(String pass, Scenario scenario, double seconds, lon
     public static ScenarioResult failed(String pass, Scenario scenario, String error) {
         return new ScenarioResult(pass, scenario, 0, 0, 0, Collections.emptyMap(), 0, LatencySummary.EMPTY,
                 LatencySummary.EMPTY, 0, List.of(), List.of(), 0, null, List.of(), null, error);
-    }
-
-    static Map<Outcome, Long> noFailures() {
-        return new EnumMap<>(Outcome.class);
     }
 }

@@ -58,7 +58,7 @@ public record TargetCheck(String target, String measured, Verdict verdict) {
     }
 
     private static TargetCheck p99(Optional<ScenarioResult> reload, Optional<ScenarioResult> steady) {
-        String target = "p99 in reload windows <= 2x steady p99";
+        String target = String.format(Locale.ROOT, "p99 in reload windows <= %.0fx steady p99", P99_FACTOR);
         if (reload.isEmpty() || steady.isEmpty() || reload.get().inReloads().isEmpty()) {
             return new TargetCheck(target, "no reload window measured", Verdict.NA);
         }
@@ -71,7 +71,8 @@ public record TargetCheck(String target, String measured, Verdict verdict) {
 
     private static TargetCheck throughput(LoadSpec load, Optional<ScenarioResult> steady,
                                           Optional<ScenarioResult> bare) {
-        String target = "throughput >= 95% of the app binding the port itself";
+        String target = String.format(Locale.ROOT, "throughput >= %.0f%% of the app binding the port itself",
+                100 * THROUGHPUT_SHARE);
         if (steady.isEmpty() || bare.isEmpty()) {
             return new TargetCheck(target, "steady scenarios missing", Verdict.NA);
         }
@@ -85,7 +86,7 @@ public record TargetCheck(String target, String measured, Verdict verdict) {
     }
 
     private static TargetCheck rss(Optional<ScenarioResult> reload, Optional<ScenarioResult> steady) {
-        String target = "supervisor RSS <= 48 MiB";
+        String target = "supervisor RSS <= " + RSS_LIMIT_KIB / 1024 + " MiB";
         long peak = 0;
         long sampled = 0;
         for (Optional<ScenarioResult> result : List.of(reload, steady)) {

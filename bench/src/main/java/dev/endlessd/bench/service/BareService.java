@@ -36,11 +36,6 @@ public final class BareService implements Service {
     }
 
     @Override
-    public boolean reloadable() {
-        return false;
-    }
-
-    @Override
     public Reload reload() {
         throw new UnsupportedOperationException(name + " has no reload");
     }

@@ -70,11 +70,6 @@ abstract class LoggedService implements Service {
     }
 
     @Override
-    public boolean reloadable() {
-        return true;
-    }
-
-    @Override
     public Reload reload() throws IOException, InterruptedException {
         int mark = output.mark();
         long trigger = System.nanoTime();

@@ -16,7 +16,7 @@ public final class MachineSampler {
 
     private final List<Long> services;
     private final double loadBefore;
-    private final long[] ticksBefore;
+    private final long ticksBefore;
     private final long selfBefore;
     private final long servicesBefore;
     private final long wallBefore;
@@ -24,7 +24,7 @@ public final class MachineSampler {
     private MachineSampler(List<Long> services) {
         this.services = services;
         loadBefore = loadAverage();
-        ticksBefore = cpuTicks();
+        ticksBefore = busyTicks();
         selfBefore = ProcSample.treeCpuMillis(ProcessHandle.current().pid(), false);
         servicesBefore = servicesCpuMillis();
         wallBefore = System.nanoTime();
@@ -36,9 +36,9 @@ public final class MachineSampler {
     }
 
     public MachineLoad stop() {
-        long[] ticks = cpuTicks();
+        long ticks = busyTicks();
         double capacityMillis = (System.nanoTime() - wallBefore) / 1e6 * CPUS;
-        double busyMillis = (ticks[0] - ticksBefore[0]) * 1000.0 / ProcSample.TICKS_PER_SECOND;
+        double busyMillis = (ticks - ticksBefore) * 1000.0 / ProcSample.TICKS_PER_SECOND;
         long self = ProcSample.treeCpuMillis(ProcessHandle.current().pid(), false) - selfBefore;
         long served = servicesCpuMillis() - servicesBefore;
         return new MachineLoad(loadBefore, loadAverage(), share(busyMillis, capacityMillis),
@@ -62,8 +62,8 @@ public final class MachineSampler {
         }
     }
 
-    /** Busy and total ticks over all CPUs (idle and iowait count as not busy). */
-    private static long[] cpuTicks() {
+    /** Busy ticks over all CPUs: all but idle and iowait. */
+    private static long busyTicks() {
         try {
             String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long total = 0;
@@ -71,9 +71,9 @@ public final class MachineSampler {
                 total += Long.parseLong(fields[i]);
             }
             long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
-            return new long[] {total - idle, total};
+            return total - idle;
         } catch (IOException | RuntimeException e) {
-            return new long[] {0, 0};
+            return 0;
         }
     }
 }

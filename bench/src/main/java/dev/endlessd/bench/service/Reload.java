@@ -20,9 +20,4 @@ public record Reload(long triggerNanos, long readyNanos, long oldGoneNanos, bool
     public long windowEndNanos() {
         return Math.max(Math.max(readyNanos, oldGoneNanos), triggerNanos);
     }
-
-    /** From "reload requested" to the later of READY and the old worker's exit, from the service's log. */
-    public long durationMillis() {
-        return Math.max(timeToReadyMillis, oldGoneMillis);
-    }
 }

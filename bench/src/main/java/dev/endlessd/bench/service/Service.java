@@ -17,9 +17,6 @@ public interface Service extends AutoCloseable {
     /** The TCP port it serves on (all addresses). */
     int port();
 
-    /** Whether {@link #reload} is supported. */
-    boolean reloadable();
-
     /** Asks for a reload and returns once it is over: the new worker ready and the old one gone, or failed. */
     Reload reload() throws IOException, InterruptedException;
 
