@@ -26,10 +26,6 @@ public final class LoadGenerator {
         this.spec = spec;
     }
 
-    public LoadSpec spec() {
-        return spec;
-    }
-
     /**
      * Starts the clients. Requests meant to be sent during {@code warm} are not recorded; the run stops
      * sending after {@code warm + measure} and lets requests in flight finish.
