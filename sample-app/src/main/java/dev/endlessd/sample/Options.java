@@ -73,7 +73,7 @@ record Options(OptionalInt port, Optional<Path> config, Duration drainTimeout, D
             String value;
             if (eq >= 0) {
                 value = arg.substring(eq + 1);
-            } else if (i + 1 < args.length && isKnown(name)) {
+            } else if (i + 1 < args.length) { // an unknown option fails below either way
                 value = args[++i];
             } else {
                 value = null;
@@ -116,11 +116,6 @@ record Options(OptionalInt port, Optional<Path> config, Duration drainTimeout, D
 
     private static String text(Duration duration) {
         return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
-    }
-
-    private static boolean isKnown(String name) {
-        return name.equals("--port") || name.equals("--config") || name.equals("--drain-timeout")
-                || name.equals("--drain-spread") || name.equals("--warm-up");
     }
 
     private static int integer(String option, String value, int min, int max, String expected)

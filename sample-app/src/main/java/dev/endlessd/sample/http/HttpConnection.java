@@ -66,6 +66,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     /** {@link #handoffAtNanos} until the drain reaches this connection. */
     private static final long NO_HANDOFF = Long.MAX_VALUE;
+    private static final String TEXT_UTF_8 = HttpHeaderValues.TEXT_PLAIN + "; charset=UTF-8";
 
     private final Routes routes;
     private final Connections connections;
@@ -134,7 +135,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         FullHttpResponse response = new DefaultFullHttpResponse(version, reply.status(),
                 Unpooled.copiedBuffer(reply.body(), StandardCharsets.UTF_8));
         response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=UTF-8")
+                .set(HttpHeaderNames.CONTENT_TYPE, TEXT_UTF_8)
                 .set("X-Worker-Pid", workerPid);
         reply.headers().forEach(response.headers()::set);
         HttpUtil.setContentLength(response, response.content().readableBytes());

@@ -17,10 +17,14 @@ final class Routes {
     /** The longest {@code /slow} accepts, so that a typo cannot pin a connection for hours. */
     static final long MAX_SLOW_MS = 60_000;
 
-    private final AppInfo info;
+    /** The answer to {@code GET /}: it never changes while the process lives. */
+    private final String home;
 
     Routes(AppInfo info) {
-        this.info = info;
+        this.home = "sample-app " + info.version() + "\n"
+                + "greeting: " + info.greeting() + "\n"
+                + "pid: " + info.pid() + "\n"
+                + "generation: " + info.generationText() + "\n";
     }
 
     Reply reply(HttpRequest request, boolean draining) {
@@ -38,7 +42,7 @@ final class Routes {
         }
         switch (path) {
             case "/":
-                return Reply.text(HttpResponseStatus.OK, home());
+                return Reply.text(HttpResponseStatus.OK, home);
             case "/healthz":
                 return draining
                         ? Reply.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "draining\n")
@@ -46,13 +50,6 @@ final class Routes {
             default:
                 return slow(uri.parameters().get("ms"));
         }
-    }
-
-    private String home() {
-        return "sample-app " + info.version() + "\n"
-                + "greeting: " + info.greeting() + "\n"
-                + "pid: " + info.pid() + "\n"
-                + "generation: " + info.generationText() + "\n";
     }
 
     private static Reply slow(List<String> values) {
