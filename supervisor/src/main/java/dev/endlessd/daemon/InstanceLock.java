@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import jnr.constants.platform.Errno;
 
 /**
  * Keeps a second daemon of the same name out of the runtime directory: an {@code flock} on
@@ -39,6 +40,11 @@ final class InstanceLock implements AutoCloseable {
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
                 int fd = open(file);
                 if (!Posix.flock(fd, Posix.LOCK_EX | Posix.LOCK_NB)) {
+                    int errno = Posix.errno();
+                    if (errno != Errno.EWOULDBLOCK.intValue()) { // not held by another: could not lock at all
+                        Posix.close(fd);
+                        throw new IOException("flock: " + Posix.describe(errno));
+                    }
                     String holder = holder(fd);
                     Posix.close(fd);
                     throw new StartupException("endlessd '" + serviceName + "' is already running" + holder
