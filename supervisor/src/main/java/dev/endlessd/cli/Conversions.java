@@ -17,7 +17,7 @@ final class Conversions {
                 return Durations.parse("duration", value);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(
-                        "\"" + value + "\" (expected: a number and a unit, e.g. 500ms, 3s, 2m, 1h)");
+                        "\"" + value + "\" (expected: " + Durations.EXPECTED + ")");
             }
         }
     }

@@ -8,6 +8,9 @@ import java.util.regex.Pattern;
 public final class Durations {
     private static final Pattern SYNTAX = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
+    /** What a duration looks like, for error messages. */
+    public static final String EXPECTED = "a number and a unit, e.g. 500ms, 3s, 2m, 1h";
+
     private Durations() {
     }
 
@@ -18,7 +21,7 @@ public final class Durations {
     public static Duration parse(String option, String text) {
         Matcher matcher = SYNTAX.matcher(text == null ? "" : text.trim());
         if (!matcher.matches()) {
-            throw new IllegalArgumentException(option + ": " + text + " (expected: a number and a unit, e.g. 500ms, 3s, 2m, 1h)");
+            throw new IllegalArgumentException(option + ": " + text + " (expected: " + EXPECTED + ")");
         }
         long amount = Long.parseLong(matcher.group(1));
         return switch (matcher.group(2)) {
