@@ -59,9 +59,9 @@ public final class ListenerBinder {
         ListenAddress.Tcp tcp = (ListenAddress.Tcp) spec.address();
         Channel channel = open(spec, EpollServerSocketChannel.class, resolve(tcp));
         InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+        // What was bound, in the syntax of --listen: the port the kernel picked for :0, "*" for every address.
         String host = tcp.host() == null ? "*" : local.getAddress().getHostAddress();
-        String description = (host.contains(":") ? "[" + host + "]" : host) + ":" + local.getPort();
-        return listener(spec, description, channel);
+        return listener(spec, new ListenAddress.Tcp(host, local.getPort()).toString(), channel);
     }
 
     private Listener listener(ListenSpec spec, String description, Channel channel) throws ListenException {
