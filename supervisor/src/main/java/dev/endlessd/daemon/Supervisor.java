@@ -218,8 +218,9 @@ public final class Supervisor implements WorkerEvents {
             return;
         }
         WorkerState was = worker.state();
-        Duration upFor = worker.upFor(timers.nanoTime());
-        Duration draining = worker.drainingFor(timers.nanoTime());
+        long now = timers.nanoTime();
+        Duration upFor = worker.upFor(now);
+        Duration draining = worker.drainingFor(now);
         worker.markExited();
         workers.remove(worker);
         starter.release(worker);
