@@ -219,8 +219,6 @@ public final class Supervisor implements WorkerEvents {
         }
         WorkerState was = worker.state();
         long now = timers.nanoTime();
-        Duration upFor = worker.upFor(now);
-        Duration draining = worker.drainingFor(now);
         worker.markExited();
         workers.remove(worker);
         starter.release(worker);
@@ -232,8 +230,9 @@ public final class Supervisor implements WorkerEvents {
                     candidateFailed("worker exited with " + status + " before it was ready");
                 }
             }
-            case READY -> servingWorkerDied(worker, status, upFor);
-            case DRAINING -> log.info("{} exited after draining {}: {}", worker, Durations.format(draining), status);
+            case READY -> servingWorkerDied(worker, status, worker.servingFor(now));
+            case DRAINING -> log.info("{} exited after draining {}: {}", worker,
+                    Durations.format(worker.drainingFor(now)), status);
             case EXITED -> throw new IllegalStateException(worker + " exited twice");
         }
         finishIfIdle();

@@ -50,8 +50,9 @@ final class Worker {
         return Duration.ofNanos(readyNanos - startedNanos);
     }
 
-    Duration upFor(long nowNanos) {
-        return Duration.ofNanos(nowNanos - (state == WorkerState.STARTING ? startedNanos : readyNanos));
+    /** How long a worker that became ready has been serving. */
+    Duration servingFor(long nowNanos) {
+        return Duration.ofNanos(nowNanos - readyNanos);
     }
 
     Duration drainingFor(long nowNanos) {
