@@ -55,7 +55,15 @@ final class BenchRun {
     List<PassResult> run(Map<String, Object> runInfo) throws IOException, InterruptedException {
         List<PassResult> passes = new ArrayList<>();
         for (Pass pass : settings.passes()) {
-            LoadSpec load = load(pass, passes);
+            Optional<LoadSpec> paced = load(pass, passes);
+            if (paced.isEmpty()) {
+                // The settings were checked up front, so the keepalive pass ran: its bare app failed, and the
+                // run already reports that.
+                System.err.printf("%nbench: pass %s skipped: the bare app failed in the keepalive pass, so there is"
+                        + " no throughput to derive the paced rate from (give --paced-rate N)%n", pass.id());
+                continue;
+            }
+            LoadSpec load = paced.get();
             System.out.printf("%n== pass %s: %s, %s per scenario after %s warm-up ==%n", pass.id(), load.describe(),
                     DurationText.format(settings.duration()), DurationText.format(settings.warm()));
             List<ScenarioResult> results = new ArrayList<>();
@@ -82,23 +90,20 @@ final class BenchRun {
         return passes;
     }
 
-    private LoadSpec load(Pass pass, List<PassResult> done) {
+    /** The pass's load; empty when its rate is to come from a bare-steady result that failed. */
+    private Optional<LoadSpec> load(Pass pass, List<PassResult> done) {
         LoadSpec load = new LoadSpec(settings.connections(), pass.mode(), 0, settings.timeout(), settings.failPause(),
                 settings.path());
         if (!pass.paced()) {
-            return load;
+            return Optional.of(load);
         }
         if (settings.pacedRate() > 0) {
-            return load.withRate(settings.pacedRate());
+            return Optional.of(load.withRate(settings.pacedRate()));
         }
         Optional<ScenarioResult> bare = done.stream().filter(p -> p.name().equals(Pass.KEEPALIVE.id()))
                 .flatMap(p -> p.results().stream())
                 .filter(r -> r.scenario() == Scenario.BARE_STEADY && r.error() == null).findFirst();
-        if (bare.isEmpty()) {
-            throw new IllegalArgumentException("paced-rate: auto needs the keepalive pass with the bare-steady"
-                    + " scenario before the paced pass (or give --paced-rate N)");
-        }
-        return load.withRate(Math.max(1, Math.round(bare.get().throughput() * settings.pacedShare())));
+        return bare.map(result -> load.withRate(Math.max(1, Math.round(result.throughput() * settings.pacedShare()))));
     }
 
     /**
