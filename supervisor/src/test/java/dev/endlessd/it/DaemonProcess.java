@@ -56,13 +56,32 @@ public final class DaemonProcess implements AutoCloseable {
     public static DaemonProcess startRaw(Path dir, Map<String, String> environment, List<String> command)
             throws IOException {
         Path log = dir.resolve("endlessd.log");
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(withDefaultSighup(command))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().put("ENDLESSD_LOG_LEVEL", "DEBUG");
         builder.environment().putAll(environment);
         return new DaemonProcess(builder.start(), log);
+    }
+
+    /**
+     * Under {@code nohup mvn verify} this JVM ignores SIGHUP, every endlessd it started would inherit
+     * that, and each test that reloads with SIGHUP would fail: those daemons get the default back.
+     */
+    private static List<String> withDefaultSighup(List<String> command) throws IOException {
+        if (!ignoresSighup()) {
+            return command;
+        }
+        List<String> restored = new ArrayList<>(List.of("env", "--default-signal=HUP"));
+        restored.addAll(command);
+        return restored;
+    }
+
+    private static boolean ignoresSighup() throws IOException {
+        String ignored = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(line -> line.startsWith("SigIgn:")).findFirst().orElseThrow().substring("SigIgn:".length()).trim();
+        return (Long.parseUnsignedLong(ignored, 16) & 1L) != 0;  // bit 0 is signal 1, SIGHUP
     }
 
     public long pid() {

@@ -53,16 +53,16 @@ class ServiceManagerIT {
         try (DaemonProcess daemon = DaemonProcess.start(dir, Map.of("NOTIFY_SOCKET", manager.toString()),
                 "--cmd", Fixture.worker("--report", dir.resolve("report.json").toString()), "--listen", "127.0.0.1:0")) {
             int first = daemon.awaitServing(1);
-            assertEquals("READY=1\nSTATUS=serving: gen=1 pid=" + first, next("READY=1"));
+            assertEquals("READY=1\nSTATUS=serving: gen=1 pid=" + first, next(daemon, "READY=1"));
 
             daemon.signal(Signals.SIGHUP);
-            String reloading = next("RELOADING=1");
+            String reloading = next(daemon, "RELOADING=1");
             assertTrue(reloading.matches("RELOADING=1\nMONOTONIC_USEC=\\d+\nSTATUS=reloading: starting gen=2"), reloading);
             int second = daemon.awaitServing(2);
-            assertEquals("READY=1\nSTATUS=serving: gen=2 pid=" + second, next("READY=1"));
+            assertEquals("READY=1\nSTATUS=serving: gen=2 pid=" + second, next(daemon, "READY=1"));
 
             daemon.signal(Signals.SIGTERM);
-            String stopping = next("STOPPING=1");
+            String stopping = next(daemon, "STOPPING=1");
             assertTrue(stopping.matches("STOPPING=1\nSTATUS=stopping: draining [12] worker\\(s\\)"), stopping);
             assertEquals(0, daemon.awaitExit());
         }
@@ -71,10 +71,10 @@ class ServiceManagerIT {
     }
 
     /** The next datagram that starts with {@code prefix}, skipping STATUS-only ones. */
-    private String next(String prefix) throws InterruptedException {
+    private String next(DaemonProcess daemon, String prefix) throws InterruptedException {
         while (true) {
             String message = received.poll(DaemonProcess.DEADLINE.toSeconds(), TimeUnit.SECONDS);
-            assertNotNull(message, "no " + prefix + " within " + DaemonProcess.DEADLINE);
+            assertNotNull(message, () -> "no " + prefix + " within " + DaemonProcess.DEADLINE + "; log:\n" + daemon.log());
             if (message.startsWith(prefix)) {
                 return message;
             }
