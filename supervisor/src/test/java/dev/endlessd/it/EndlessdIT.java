@@ -221,4 +221,22 @@ class EndlessdIT {
             assertEquals(pid, Http.get(port, "/").workerPid());
         }
     }
+
+    @Test
+    void startedWithSighupIgnoredItStaysIgnoredAndTheControlSocketStillReloads() throws Exception {
+        List<String> command = List.of("nohup", DaemonProcess.launcher().toString(), "--cmd", Fixture.worker(),
+                "--listen", "127.0.0.1:0", "--runtime-dir", dir.resolve("run").toString());
+        try (DaemonProcess daemon = DaemonProcess.startRaw(dir, Map.of(), command)) {
+            int first = daemon.awaitServing(1);
+            daemon.awaitLog("SIGHUP was ignored when endlessd started \\(nohup\\?\\): reload with `endlessd reload` instead");
+
+            daemon.signal(Signals.SIGHUP);
+            Client.Result reload = new Client(dir).run("reload", "--runtime-dir", dir.resolve("run").toString());
+
+            assertEquals(0, reload.exitCode(), reload.toString());
+            assertTrue(reload.out().contains("gen=2"), "the SIGHUP started no reload, so this one made gen=2: " + reload);
+            assertTrue(daemon.isAlive(), "a hangup does not end endlessd");
+            daemon.awaitLog("gen=1 pid=" + first + " draining \\(replaced by gen=2\\)");
+        }
+    }
 }
