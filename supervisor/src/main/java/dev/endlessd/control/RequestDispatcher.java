@@ -73,7 +73,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<ControlRequest
     }
 
     private static String keepsServing(SupervisorSnapshot after) {
-        if (after.phase().equals(Supervisor.Phase.STOPPING.label()) || after.phase().equals(Supervisor.Phase.STOPPED.label())) {
+        if (after.phase() == Supervisor.Phase.STOPPING || after.phase() == Supervisor.Phase.STOPPED) {
             return "";
         }
         return after.serving()

@@ -20,7 +20,7 @@ final class StatusJson {
                 .name("name").value(daemon.name())
                 .name("pid").value(daemon.pid())
                 .name("version").value(daemon.version())
-                .name("phase").value(report.supervisor().phase())
+                .name("phase").value(report.supervisor().phase().label())
                 .name("uptime_ms").value(report.uptime().toMillis())
                 .name("control_socket").value(daemon.controlSocket().toString());
         json.name("listeners").beginArray();

@@ -17,7 +17,7 @@ final class StatusText {
         DaemonInfo daemon = report.daemon();
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.US, "endlessd '%s' pid %d: %s, up %s (version %s)%n", daemon.name(),
-                daemon.pid(), report.supervisor().phase(), Durations.format(report.uptime()), daemon.version()));
+                daemon.pid(), report.supervisor().phase().label(), Durations.format(report.uptime()), daemon.version()));
         out.append("control socket: ").append(daemon.controlSocket()).append('\n');
         out.append("listeners:\n");
         for (Listener listener : daemon.listeners()) {

@@ -180,7 +180,7 @@ public final class Supervisor implements WorkerEvents {
                 .map(w -> new WorkerSnapshot(w.generation(), w.pid(), w.state(),
                         Duration.ofNanos(now - w.startedNanos()), w.statusText()))
                 .toList();
-        return new SupervisorSnapshot(phase.label(), views, Optional.ofNullable(lastReload));
+        return new SupervisorSnapshot(phase, views, Optional.ofNullable(lastReload));
     }
 
     @Override
