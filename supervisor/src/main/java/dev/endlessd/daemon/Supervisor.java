@@ -139,8 +139,7 @@ public final class Supervisor implements WorkerEvents {
         cancelRestartTimer();
         List<Consumer<ReloadOutcome>> waiters = new ArrayList<>();
         waiters.add(waiter);
-        enter(Phase.RELOADING, "reloading: starting gen=" + (lastGeneration + 1));
-        launch(Kind.RELOAD, waiters);
+        launchReload(waiters);
     }
 
     /** Graceful shutdown: every worker drains; {@code onStopped} runs when the last one is gone. */
@@ -236,6 +235,11 @@ public final class Supervisor implements WorkerEvents {
             case EXITED -> throw new IllegalStateException(worker + " exited twice");
         }
         finishIfIdle();
+    }
+
+    private void launchReload(List<Consumer<ReloadOutcome>> waiters) {
+        enter(Phase.RELOADING, "reloading: starting gen=" + (lastGeneration + 1));
+        launch(Kind.RELOAD, waiters);
     }
 
     private void launch(Kind kind, List<Consumer<ReloadOutcome>> waiters) {
@@ -357,8 +361,7 @@ public final class Supervisor implements WorkerEvents {
         List<Consumer<ReloadOutcome>> waiters = new ArrayList<>(queuedReloadWaiters);
         queuedReloadWaiters.clear();
         log.info("running the queued reload ({} request(s))", waiters.size());
-        enter(Phase.RELOADING, "reloading: starting gen=" + (lastGeneration + 1));
-        launch(Kind.RELOAD, waiters);
+        launchReload(waiters);
     }
 
     private void drain(Worker worker, String why) {
