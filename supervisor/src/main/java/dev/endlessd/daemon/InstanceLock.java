@@ -19,16 +19,25 @@ import jnr.constants.platform.Errno;
  * one opened just to read it. Why the inode check: removing a lock file races with a daemon that
  * opened it just before; it would lock the removed file while a third locks a new one. So a daemon
  * that got the lock makes sure the path still names the file it locked, and starts over if not.
+ *
+ * <p>It also holds a shared {@code flock} on the directory itself. Age-based cleaners pass over a
+ * directory they cannot lock: systemd-tmpfiles tries {@code LOCK_EX|LOCK_NB} before it descends.
+ * Without it, the daily clean-up of {@code /tmp} (where the runtime directory falls back to) deletes
+ * the lock file once it is old enough (systemd 252 does, though the file is locked); only the
+ * sockets, which it sees in use, would stay.
  */
 final class InstanceLock implements AutoCloseable {
     private static final int ATTEMPTS = 10;
+    private static final long CLEANER_WAIT_MILLIS = 50;
 
     private final Path file;
     private final int fd;
+    private final int directoryFd;
 
-    private InstanceLock(Path file, int fd) {
+    private InstanceLock(Path file, int fd, int directoryFd) {
         this.file = file;
         this.fd = fd;
+        this.directoryFd = directoryFd;
     }
 
     /**
@@ -53,11 +62,11 @@ final class InstanceLock implements AutoCloseable {
                 if (isStillAt(fd, file)) {
                     try {
                         Posix.rewrite(fd, (pid + "\n").getBytes(StandardCharsets.US_ASCII));
+                        return new InstanceLock(file, fd, holdAgainstCleaners(runtimeDirectory));
                     } catch (IOException e) {
                         Posix.close(fd);
                         throw e;
                     }
-                    return new InstanceLock(file, fd);
                 }
                 Posix.close(fd);
             }
@@ -77,6 +86,33 @@ final class InstanceLock implements AutoCloseable {
             // a leftover file holds no lock; the next daemon reuses it
         }
         Posix.close(fd);
+        Posix.close(directoryFd);
+    }
+
+    /** A cleaner holds its exclusive lock only while it looks through the directory: wait that out. */
+    private static int holdAgainstCleaners(Path directory) throws IOException {
+        int fd = Posix.open(directory, Posix.O_RDONLY | Posix.O_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new IOException("cannot open the directory " + directory + ": " + Posix.describe(Posix.errno()));
+        }
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            if (Posix.flock(fd, Posix.LOCK_SH | Posix.LOCK_NB)) {
+                return fd;
+            }
+            int errno = Posix.errno();
+            if (errno != Errno.EWOULDBLOCK.intValue()) {
+                Posix.close(fd);
+                throw new IOException("flock on the directory " + directory + ": " + Posix.describe(errno));
+            }
+            try {
+                Thread.sleep(CLEANER_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        Posix.close(fd);
+        throw new IOException("another process keeps an exclusive lock on the directory " + directory);
     }
 
     private static int open(Path file) throws IOException {

@@ -15,10 +15,12 @@ import jnr.ffi.Runtime;
  * calls through jnr-ffi, on which jnr-posix is built, stays 4.6 MiB smaller) out of a budget of 48.
  */
 public final class Posix {
+    public static final int O_RDONLY = 0;
     public static final int O_RDWR = 02;
     public static final int O_CREAT = 0100;
     public static final int O_NONBLOCK = 04000;
     public static final int O_CLOEXEC = 02000000;
+    public static final int LOCK_SH = 1;
     public static final int LOCK_EX = 2;
     public static final int LOCK_NB = 4;
     private static final int PRIO_PROCESS = 0;

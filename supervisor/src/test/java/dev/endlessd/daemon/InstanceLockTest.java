@@ -3,7 +3,9 @@ package dev.endlessd.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.endlessd.os.Posix;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,5 +41,18 @@ class InstanceLockTest {
     void aLockFileLeftByACrashDoesNotBlock() throws IOException, StartupException {
         Files.writeString(dir.resolve("lock"), "999999\n");
         InstanceLock.acquire(dir, "shop", 5).close();
+    }
+
+    @Test
+    void theDirectoryIsHeldSoThatACleanerCannotLockItWhileTheDaemonRuns() throws Exception {
+        InstanceLock lock = InstanceLock.acquire(dir, "shop", 6);
+        int cleaner = Posix.open(dir, Posix.O_RDONLY | Posix.O_CLOEXEC, 0);
+        try {
+            assertFalse(Posix.flock(cleaner, Posix.LOCK_EX | Posix.LOCK_NB), "what systemd-tmpfiles tries before it descends");
+            lock.close();
+            assertTrue(Posix.flock(cleaner, Posix.LOCK_EX | Posix.LOCK_NB), "released with the daemon");
+        } finally {
+            Posix.close(cleaner);
+        }
     }
 }
