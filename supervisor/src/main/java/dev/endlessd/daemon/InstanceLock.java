@@ -48,12 +48,7 @@ final class InstanceLock implements AutoCloseable {
         try {
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
                 int fd = open(file);
-                if (!Posix.flock(fd, Posix.LOCK_EX | Posix.LOCK_NB)) {
-                    int errno = Posix.errno();
-                    if (errno != Errno.EWOULDBLOCK.intValue()) { // not held by another: could not lock at all
-                        Posix.close(fd);
-                        throw new IOException("flock: " + Posix.describe(errno));
-                    }
+                if (!tryLock(fd, Posix.LOCK_EX, "flock")) {
                     String holder = holder(fd);
                     Posix.close(fd);
                     throw new StartupException("endlessd '" + serviceName + "' is already running" + holder
@@ -96,13 +91,8 @@ final class InstanceLock implements AutoCloseable {
             throw new IOException("cannot open the directory " + directory + ": " + Posix.describe(Posix.errno()));
         }
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            if (Posix.flock(fd, Posix.LOCK_SH | Posix.LOCK_NB)) {
+            if (tryLock(fd, Posix.LOCK_SH, "flock on the directory " + directory)) {
                 return fd;
-            }
-            int errno = Posix.errno();
-            if (errno != Errno.EWOULDBLOCK.intValue()) {
-                Posix.close(fd);
-                throw new IOException("flock on the directory " + directory + ": " + Posix.describe(errno));
             }
             try {
                 Thread.sleep(CLEANER_WAIT_MILLIS);
@@ -113,6 +103,22 @@ final class InstanceLock implements AutoCloseable {
         }
         Posix.close(fd);
         throw new IOException("another process keeps an exclusive lock on the directory " + directory);
+    }
+
+    /**
+     * {@code flock} without waiting: true when taken, false when another process holds a conflicting
+     * lock. Any other failure closes {@code fd} and is thrown, after {@code what}.
+     */
+    private static boolean tryLock(int fd, int operation, String what) throws IOException {
+        if (Posix.flock(fd, operation | Posix.LOCK_NB)) {
+            return true;
+        }
+        int errno = Posix.errno();
+        if (errno == Errno.EWOULDBLOCK.intValue()) {
+            return false;
+        }
+        Posix.close(fd);
+        throw new IOException(what + ": " + Posix.describe(errno));
     }
 
     private static int open(Path file) throws IOException {
