@@ -38,17 +38,16 @@ public final class ControlSocketFile {
             throw new IOException("cannot tell whether control socket " + path + " is in use: " + e.getMessage()
                     + " (remove it, or pass another --control-socket)", e);
         }
-        switch (existing) {
-            case ABSENT:
-                return false;
-            case NOT_A_SOCKET:
-                throw new IOException(path + " exists and is not a socket: remove it, or pass another --control-socket");
-            case LIVE:
-                throw new IOException("another endlessd answers on control socket " + path + ": stop it "
-                        + "(endlessd stop --control-socket " + path + ") or pass another --control-socket");
-            default:
+        return switch (existing) {
+            case ABSENT -> false;
+            case NOT_A_SOCKET ->
+                    throw new IOException(path + " exists and is not a socket: remove it, or pass another --control-socket");
+            case LIVE -> throw new IOException("another endlessd answers on control socket " + path + ": stop it "
+                    + "(endlessd stop --control-socket " + path + ") or pass another --control-socket");
+            case STALE -> {
                 Files.delete(path);
-                return true;
-        }
+                yield true;
+            }
+        };
     }
 }

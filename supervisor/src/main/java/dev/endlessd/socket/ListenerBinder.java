@@ -122,21 +122,19 @@ public final class ListenerBinder {
             throw new ListenException("listen " + unix + ": cannot check existing socket " + path + ": " + e.getMessage());
         }
         switch (existing) {
-            case ABSENT:
-                return;
-            case NOT_A_SOCKET:
-                throw new ListenException("listen " + unix + ": " + path
-                        + " exists and is not a socket (remove it or choose another path)");
-            case LIVE:
-                throw new ListenException("listen " + unix + ": a running server already listens on " + path
-                        + " (stop it, or choose another path)");
-            default:
+            case ABSENT -> { }
+            case NOT_A_SOCKET -> throw new ListenException("listen " + unix + ": " + path
+                    + " exists and is not a socket (remove it or choose another path)");
+            case LIVE -> throw new ListenException("listen " + unix + ": a running server already listens on " + path
+                    + " (stop it, or choose another path)");
+            case STALE -> {
                 try {
                     Files.deleteIfExists(path);
                 } catch (IOException e) {
                     throw new ListenException("listen " + unix + ": cannot remove stale socket " + path + ": "
                             + e.getMessage());
                 }
+            }
         }
     }
 
