@@ -14,6 +14,7 @@ import dev.endlessd.it.Client;
 import dev.endlessd.it.DaemonProcess;
 import dev.endlessd.it.Fixture;
 import dev.endlessd.it.Http;
+import dev.endlessd.it.Proc;
 import dev.endlessd.os.Posix;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -199,12 +200,8 @@ class ControlIT {
 
     /** The daemon is our child: after it exits it stays a zombie until the JDK reaps it. */
     private static boolean isZombie(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
-        } catch (IOException gone) {
-            return true;
-        }
+        Proc.Stat stat = Proc.stat(pid);
+        return stat == null || stat.zombie();
     }
 
     @Test

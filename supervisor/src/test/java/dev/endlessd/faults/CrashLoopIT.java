@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.endlessd.it.DaemonProcess;
 import dev.endlessd.it.Http;
+import dev.endlessd.it.Proc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import dev.endlessd.it.Client;
 import dev.endlessd.it.DaemonProcess;
 import dev.endlessd.it.Http;
+import dev.endlessd.it.Proc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

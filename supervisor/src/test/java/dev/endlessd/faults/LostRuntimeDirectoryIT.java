@@ -8,6 +8,7 @@ import dev.endlessd.it.Client;
 import dev.endlessd.it.DaemonProcess;
 import dev.endlessd.it.Fixture;
 import dev.endlessd.it.Http;
+import dev.endlessd.it.Proc;
 import dev.endlessd.os.Posix;
 import dev.endlessd.spawn.Signals;
 import java.nio.file.Files;

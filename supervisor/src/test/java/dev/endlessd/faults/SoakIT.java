@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.endlessd.it.DaemonProcess;
+import dev.endlessd.it.Proc;
 import dev.endlessd.spawn.Signals;
 import java.util.List;
 import java.util.Locale;

@@ -10,6 +10,7 @@ import dev.endlessd.it.DaemonProcess;
 import dev.endlessd.it.Fixture;
 import dev.endlessd.it.Http;
 import dev.endlessd.it.HttpLoad;
+import dev.endlessd.it.Proc;
 import dev.endlessd.spawn.Signals;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -69,7 +69,7 @@ public final class DaemonProcess implements AutoCloseable {
      * Under {@code nohup mvn verify} this JVM ignores SIGHUP, every endlessd it started would inherit
      * that, and each test that reloads with SIGHUP would fail: those daemons get the default back.
      */
-    private static List<String> withDefaultSighup(List<String> command) throws IOException {
+    private static List<String> withDefaultSighup(List<String> command) {
         if (!ignoresSighup()) {
             return command;
         }
@@ -78,10 +78,8 @@ public final class DaemonProcess implements AutoCloseable {
         return restored;
     }
 
-    private static boolean ignoresSighup() throws IOException {
-        String ignored = Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .filter(line -> line.startsWith("SigIgn:")).findFirst().orElseThrow().substring("SigIgn:".length()).trim();
-        return (Long.parseUnsignedLong(ignored, 16) & 1L) != 0;  // bit 0 is signal 1, SIGHUP
+    private static boolean ignoresSighup() {
+        return (Long.parseUnsignedLong(Proc.status("self").get("SigIgn"), 16) & 1L) != 0;  // bit 0 is signal 1, SIGHUP
     }
 
     public long pid() {

@@ -142,28 +142,21 @@ class WorkerLifetimeIT {
     }
 
     private static String procStatus(int pid) {
-        try {
-            return Files.readAllLines(Path.of("/proc", Integer.toString(pid), "status")).stream()
-                    .filter(line -> line.matches("(State|PPid|SigQ|SigPnd|ShdPnd|SigBlk|SigIgn|SigCgt):.*"))
-                    .map(String::strip).toList().toString();
-        } catch (IOException gone) {
+        Map<String, String> status = Proc.status(Integer.toString(pid));
+        if (status.isEmpty()) {
             return "gone";
         }
+        return status.entrySet().stream()
+                .filter(field -> field.getKey().matches("State|PPid|SigQ|SigPnd|ShdPnd|SigBlk|SigIgn|SigCgt"))
+                .map(field -> field.getKey() + ":\t" + field.getValue()).toList().toString();
     }
 
     private static java.util.List<Integer> threadNiceness(int pid) {
-        try (var tasks = Files.list(Path.of("/proc", Integer.toString(pid), "task"))) {
-            return tasks.map(task -> {
-                try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
-                } catch (IOException gone) {
-                    return Posix.niceness();
-                }
-            }).toList();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        java.util.List<Integer> niceness = Proc.threads(pid).stream().map(Proc.Stat::nice).toList();
+        if (niceness.isEmpty()) {
+            throw new AssertionError("worker " + pid + " is gone");
         }
+        return niceness;
     }
 
     @Test

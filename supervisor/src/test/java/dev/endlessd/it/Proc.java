@@ -1,4 +1,4 @@
-package dev.endlessd.faults;
+package dev.endlessd.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,27 +7,30 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Locale;
 import java.util.stream.Stream;
 
-/** What /proc says about processes: descriptors, threads, memory, CPU time, parents and groups. */
-final class Proc {
+/** What /proc says about processes: descriptors, threads, memory, CPU time, priority, parents and groups. */
+public final class Proc {
     private static long clockTicks;
 
     private Proc() {
     }
 
-    /** One line of /proc/PID/stat, the fields the suite reads. */
-    record Stat(long pid, char state, long ppid, long pgid, long cpuTicks) {
-        boolean zombie() {
+    /** One line of /proc/PID/stat (or of a thread's), the fields the tests read. */
+    public record Stat(long pid, char state, long ppid, long pgid, long cpuTicks, int nice) {
+        public boolean zombie() {
             return state == 'Z';
         }
     }
 
     /** A process's resource figures at one moment. */
-    record Footprint(int fds, int threads, long rssKib) {
-        static Footprint of(long pid) {
+    public record Footprint(int fds, int threads, long rssKib) {
+        public static Footprint of(long pid) {
             return new Footprint(Proc.fdCount(pid), Proc.threadCount(pid), Proc.rssKib(pid));
         }
 
@@ -37,29 +40,44 @@ final class Proc {
         }
     }
 
-    static int fdCount(long pid) {
+    public static int fdCount(long pid) {
         return count(Path.of("/proc", Long.toString(pid), "fd"));
     }
 
-    static int threadCount(long pid) {
+    public static int threadCount(long pid) {
         return count(Path.of("/proc", Long.toString(pid), "task"));
     }
 
-    static long rssKib(long pid) {
+    public static long rssKib(long pid) {
+        String rss = status(Long.toString(pid)).get("VmRSS");
+        if (rss == null) {
+            throw new AssertionError("no VmRSS in /proc/" + pid + "/status");
+        }
+        return Long.parseLong(rss.replaceAll("\\D", ""));
+    }
+
+    /**
+     * The fields of /proc/PROCESS/status, in order, values stripped; empty when the process is gone.
+     *
+     * @param process a pid, or {@code self}
+     */
+    public static Map<String, String> status(String process) {
+        Map<String, String> fields = new LinkedHashMap<>();
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", ""));
+            for (String line : Files.readAllLines(Path.of("/proc", process, "status"))) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    fields.put(line.substring(0, colon), line.substring(colon + 1).strip());
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException gone) {
+            return Map.of();
         }
-        throw new AssertionError("no VmRSS in /proc/" + pid + "/status");
+        return fields;
     }
 
     /** utime + stime of the whole process, in seconds. */
-    static double cpuSeconds(long pid) {
+    public static double cpuSeconds(long pid) {
         Stat stat = stat(pid);
         if (stat == null) {
             throw new AssertionError("process " + pid + " is gone");
@@ -68,10 +86,24 @@ final class Proc {
     }
 
     /** Null when the process is gone. */
-    static Stat stat(long pid) {
+    public static Stat stat(long pid) {
+        return stat(pid, Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    /** Each thread of the process; empty when it is gone. */
+    public static List<Stat> threads(long pid) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return tasks.map(task -> stat(Long.parseLong(task.getFileName().toString()), task.resolve("stat")))
+                    .filter(Objects::nonNull).toList();
+        } catch (IOException gone) {
+            return List.of();
+        }
+    }
+
+    private static Stat stat(long pid, Path file) {
         String text;
         try {
-            text = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+            text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException gone) {
             return null;
         } catch (IOException e) {
@@ -81,10 +113,10 @@ final class Proc {
         // the command name in parentheses may itself contain spaces and parentheses
         String[] fields = text.substring(text.lastIndexOf(')') + 2).trim().split(" ");
         return new Stat(pid, fields[0].charAt(0), Long.parseLong(fields[1]), Long.parseLong(fields[2]),
-                Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Integer.parseInt(fields[16]));
     }
 
-    static List<Stat> all() {
+    public static List<Stat> all() {
         List<Stat> processes = new ArrayList<>();
         try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
             for (Path entry : (Iterable<Path>) entries::iterator) {
@@ -102,20 +134,20 @@ final class Proc {
         return processes;
     }
 
-    static List<Stat> childrenOf(long pid) {
+    public static List<Stat> childrenOf(long pid) {
         return all().stream().filter(p -> p.ppid() == pid).toList();
     }
 
-    static List<Stat> zombieChildrenOf(long pid) {
+    public static List<Stat> zombieChildrenOf(long pid) {
         return childrenOf(pid).stream().filter(Stat::zombie).toList();
     }
 
     /** Every process in process group {@code pgid}, zombies included. */
-    static List<Stat> group(long pgid) {
+    public static List<Stat> group(long pgid) {
         return all().stream().filter(p -> p.pgid() == pgid).toList();
     }
 
-    static synchronized long clockTicksPerSecond() {
+    public static synchronized long clockTicksPerSecond() {
         if (clockTicks == 0) {
             try {
                 Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
