@@ -22,6 +22,22 @@ final class Conversions {
         }
     }
 
+    /** A switch written {@code on} or {@code off}, nothing else: a typo must not silently mean one of them. */
+    enum Switch {
+        ON, OFF
+    }
+
+    static final class SwitchValue implements CommandLine.ITypeConverter<Switch> {
+        @Override
+        public Switch convert(String value) {
+            return switch (value) {
+                case "on" -> Switch.ON;
+                case "off" -> Switch.OFF;
+                default -> throw new CommandLine.TypeConversionException("\"" + value + "\" (expected: on or off)");
+            };
+        }
+    }
+
     static final class ListenValue implements CommandLine.ITypeConverter<ListenSpec> {
         @Override
         public ListenSpec convert(String value) {

@@ -111,6 +111,15 @@ public final class EndlessdCommand implements Callable<Integer> {
                     + "capped by net.core.somaxconn).")
     private int backlog;
 
+    @Option(names = "--java-agent", paramLabel = "on|off", order = 9, defaultValue = "on",
+            converter = Conversions.SwitchValue.class,
+            description = "Adds endlessd's Java agent to every JVM a worker starts (appended to JAVA_TOOL_OPTIONS), so"
+                    + " unmodified Java servers (Spring Boot, Tomcat, Jetty, Undertow, Netty, Vert.x, the JDK's"
+                    + " HttpServer) take the inherited sockets instead of binding, send READY and drain on SIGTERM."
+                    + " Inert in any JVM whose LISTEN_PID is not its own pid. off: JAVA_TOOL_OPTIONS stays as you set"
+                    + " it (default: ${DEFAULT-VALUE}).")
+    private Conversions.Switch javaAgent;
+
     @Override
     public Integer call() {
         DaemonConfig config = config();
@@ -148,7 +157,8 @@ public final class EndlessdCommand implements Callable<Integer> {
             return new DaemonConfig(instance.name(), new WorkerCommand(command), listen, backlog, settings,
                     instance.runtimeDirectory(Map.copyOf(System.getenv()), Posix.uid()),
                     Optional.ofNullable(user).map(RunAs::lookUp),
-                    startupNice != null ? startupNice : Posix.uid() == 0 ? DEFAULT_STARTUP_NICE : 0);
+                    startupNice != null ? startupNice : Posix.uid() == 0 ? DEFAULT_STARTUP_NICE : 0,
+                    javaAgent == Conversions.Switch.ON);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+    /** Set by the launcher to the agent jar it found. */
+    private static final String JAVA_AGENT_PROPERTY = "endlessd.agent";
+    private static final String ENDLESSD_AGENT_JAR_NAME = "endlessd-agent.jar";
 
     private final DaemonConfig config;
     private final DaemonFiles files;
@@ -82,8 +85,10 @@ public final class Daemon {
         config.user().ifPresent(user -> log.info("workers run as user {} (uid {}, gid {})", user.name(), user.uid(), user.gid()));
         List<Listener> listeners = listeners(group);
         try {
-            ProcessWorkerStarter starter = new ProcessWorkerStarter(config.serviceName(), config.command(), wrapper,
-                    config.user(), listeners, new WorkerEnvironment(environment), runtimeDirectory, loop,
+            WorkerEnvironment workerEnvironment = new WorkerEnvironment(environment, config.serviceName(),
+                    config.settings().drainTimeout(), javaAgent());
+            ProcessWorkerStarter starter = new ProcessWorkerStarter(config.command(), wrapper,
+                    config.user(), listeners, workerEnvironment, runtimeDirectory, loop,
                     new PosixProcessLauncher(), wrapper.lowersPriority()
                             ? java.util.OptionalInt.of(Posix.niceness()) : java.util.OptionalInt.empty());
             Optional<SystemdNotifier> systemd = systemdNotifier(loop);
@@ -142,6 +147,28 @@ public final class Daemon {
         } catch (IOException e) {
             throw new StartupException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The agent jar the launcher found ({@code -Dendlessd.agent}), when {@code --java-agent} is on.
+     * Its absence is no reason not to start: workers that take fd 3 themselves need no agent.
+     */
+    private Optional<java.nio.file.Path> javaAgent() {
+        if (!config.javaAgent()) {
+            log.info("--java-agent=off: JAVA_TOOL_OPTIONS is passed to workers as it is");
+            return Optional.empty();
+        }
+        String jar = System.getProperty(JAVA_AGENT_PROPERTY, "");
+        java.nio.file.Path path = java.nio.file.Path.of(jar).toAbsolutePath();
+        if (jar.isEmpty() || !java.nio.file.Files.isReadable(path)) {
+            log.warn("the Java agent ({}) is {}: Java workers must take their sockets (fd 3...) and send READY"
+                    + " themselves (set ENDLESSD_AGENT_JAR, or --java-agent=off to silence this)",
+                    ENDLESSD_AGENT_JAR_NAME, jar.isEmpty() ? "not installed next to endlessd.jar" : "unreadable at " + path);
+            return Optional.empty();
+        }
+        log.info("Java workers get the agent {} (JAVA_TOOL_OPTIONS): unmodified servers take the inherited sockets,"
+                + " send READY and drain on SIGTERM; --java-agent=off disables it", path);
+        return Optional.of(path);
     }
 
     private ExecWrapper execWrapper() throws StartupException {

@@ -14,9 +14,11 @@ import java.util.Optional;
  * @param listen           empty when the sockets come from systemd socket activation
  * @param user             the user workers run as ({@code --user}), when endlessd runs as root
  * @param startupNice      how much lower the CPU priority of a worker is until it is ready; 0 for none
+ * @param javaAgent        whether worker JVMs get endlessd's Java agent ({@code --java-agent})
  */
 public record DaemonConfig(String serviceName, WorkerCommand command, List<ListenSpec> listen, int backlog,
-                           SupervisorSettings settings, Path runtimeDirectory, Optional<RunAs> user, int startupNice) {
+                           SupervisorSettings settings, Path runtimeDirectory, Optional<RunAs> user, int startupNice,
+                           boolean javaAgent) {
     public DaemonConfig {
         listen = List.copyOf(listen);
     }

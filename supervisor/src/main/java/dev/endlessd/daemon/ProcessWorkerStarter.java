@@ -7,13 +7,13 @@ import dev.endlessd.socket.Listener;
 import dev.endlessd.spawn.ExecWrapper;
 import dev.endlessd.spawn.ProcessLauncher;
 import dev.endlessd.spawn.RunAs;
-import dev.endlessd.spawn.SpawnException;
 import dev.endlessd.spawn.SpawnRequest;
 import dev.endlessd.spawn.WorkerCommand;
 import dev.endlessd.spawn.WorkerEnvironment;
 import io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +41,6 @@ final class ProcessWorkerStarter implements WorkerStarter {
      */
     static final Duration STARTUP_PRIORITY_LIMIT = Duration.ofSeconds(5);
 
-    private final String serviceName;
     private final List<String> argv;
     private final OptionalInt workerUid;
     private final List<String> listenerNames;
@@ -54,10 +53,9 @@ final class ProcessWorkerStarter implements WorkerStarter {
     private final Map<Worker, NotifySocket> notifySockets = new HashMap<>();
     private final Set<Worker> startingNicer = new HashSet<>();
 
-    ProcessWorkerStarter(String serviceName, WorkerCommand command, ExecWrapper wrapper, Optional<RunAs> user,
+    ProcessWorkerStarter(WorkerCommand command, ExecWrapper wrapper, Optional<RunAs> user,
                          List<Listener> listeners, WorkerEnvironment environment, RuntimeDirectory runtimeDirectory,
                          EventLoop loop, ProcessLauncher launcher, OptionalInt servingNiceness) {
-        this.serviceName = serviceName;
         this.argv = command.argv(wrapper);
         this.workerUid = user.map(runAs -> OptionalInt.of(runAs.uid())).orElse(OptionalInt.empty());
         this.listenerNames = listeners.stream().map(Listener::name).toList();
@@ -73,10 +71,13 @@ final class ProcessWorkerStarter implements WorkerStarter {
     public int start(Worker worker, WorkerEvents events) throws IOException {
         NotifySocket notify = NotifySocket.open(runtimeDirectory.notifySocket(worker.generation()), loop,
                 message -> events.notified(worker, message), workerUid);
+        int notifyClient = -1;
         try {
+            notifyClient = notify.openClient();
+            List<Integer> passedFds = new ArrayList<>(listenerFds);
+            passedFds.add(notifyClient);
             SpawnRequest request = new SpawnRequest(argv,
-                    environment.forWorker(serviceName, worker.generation(), listenerNames, notify.path()),
-                    listenerFds);
+                    environment.forWorker(worker.generation(), listenerNames, notify.path()), passedFds);
             int pid = launcher.spawn(request, status -> {
                 try {
                     loop.execute(() -> events.exited(worker, status));
@@ -91,9 +92,13 @@ final class ProcessWorkerStarter implements WorkerStarter {
                         TimeUnit.MILLISECONDS);
             }
             return pid;
-        } catch (SpawnException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             notify.close();
             throw e;
+        } finally {
+            if (notifyClient >= 0) {
+                Posix.close(notifyClient); // the worker holds its own copy now; ours would leak one fd per spawn
+            }
         }
     }
 

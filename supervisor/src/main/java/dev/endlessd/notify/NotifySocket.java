@@ -1,5 +1,6 @@
 package dev.endlessd.notify;
 
+import dev.endlessd.os.Posix;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -80,6 +81,15 @@ public final class NotifySocket implements AutoCloseable {
 
     public Path path() {
         return path;
+    }
+
+    /**
+     * A new descriptor connected to this socket, for a worker to inherit ({@code ENDLESSD_NOTIFY_FD}):
+     * a plain {@code write(2)} on it is a notify datagram, for runtimes that cannot address a unix
+     * datagram socket by path (the JDK before 22). Close-on-exec here; the caller closes it once spawned.
+     */
+    public int openClient() throws IOException {
+        return Posix.connectedDatagramSocket(path);
     }
 
     /** Stops receiving and removes the socket file. */

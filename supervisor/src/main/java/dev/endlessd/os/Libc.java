@@ -33,6 +33,12 @@ public interface Libc {
     int close(int fd);
 
     @SaveError
+    int socket(int domain, int type, int protocol);
+
+    @SaveError
+    int connect(int fd, @In byte[] address, int length);
+
+    @SaveError
     int flock(int fd, int operation);
 
     @SaveError

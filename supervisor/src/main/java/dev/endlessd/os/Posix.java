@@ -28,6 +28,11 @@ public final class Posix {
     private static final int F_GETFL = 3;
     private static final int F_SETFL = 4;
     private static final int EINTR = 4;
+    private static final int AF_UNIX = 1;
+    private static final int SOCK_DGRAM = 2;
+    private static final int SOCK_CLOEXEC = O_CLOEXEC;
+    /** {@code sizeof(sockaddr_un.sun_path)} on Linux. */
+    private static final int UNIX_PATH_MAX = 108;
 
     private static final Libc LIBC = LibraryLoader.create(Libc.class).load("c");
     private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
@@ -117,6 +122,32 @@ public final class Posix {
     /** @return the fd, or -1 with {@link #errno()} set */
     public static int open(Path path, int flags, int mode) {
         return LIBC.open(path.toString(), flags, mode);
+    }
+
+    /**
+     * A unix datagram socket connected to the one bound at {@code path}, close-on-exec, in blocking
+     * mode: a plain {@code write(2)} on it sends one datagram there.
+     *
+     * @return the fd, which the caller must close
+     */
+    public static int connectedDatagramSocket(Path path) throws IOException {
+        byte[] name = path.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (name.length >= UNIX_PATH_MAX) {
+            throw new IOException(path + ": a unix socket path must be shorter than " + UNIX_PATH_MAX + " bytes");
+        }
+        // struct sockaddr_un: a 16-bit sa_family_t in the machine's byte order, then the NUL-terminated path
+        byte[] address = java.nio.ByteBuffer.allocate(2 + name.length + 1).order(java.nio.ByteOrder.nativeOrder())
+                .putShort((short) AF_UNIX).put(name).array();
+        int fd = LIBC.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new IOException("cannot create a unix datagram socket: " + describe(errno()));
+        }
+        if (LIBC.connect(fd, address, address.length) != 0) {
+            int error = errno();
+            LIBC.close(fd);
+            throw new IOException("cannot connect to " + path + ": " + describe(error));
+        }
+        return fd;
     }
 
     public static void close(int fd) {

@@ -5,7 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The dup2 steps that place a worker's listening sockets at fd 3, 4, ... in the child.
+ * The dup2 steps that place the descriptors a worker inherits (its listening sockets, then its notify
+ * client) at fd 3, 4, ... in the child.
  *
  * <p>The steps run in order inside the child. A source that already sits in the target range
  * would be overwritten by an earlier dup2 before it is copied, so every such source is first moved

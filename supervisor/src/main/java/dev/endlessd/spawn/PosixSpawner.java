@@ -10,8 +10,8 @@ import jnr.ffi.Runtime;
 import jnr.ffi.byref.IntByReference;
 
 /**
- * Starts a process with {@code posix_spawn} so that exactly the listening sockets (at fd 3...),
- * stdout and stderr are inherited, stdin is /dev/null, the signal mask is empty, every signal
+ * Starts a process with {@code posix_spawn} so that exactly the passed descriptors (the listening
+ * sockets and the notify client, at fd 3...), stdout and stderr are inherited, stdin is /dev/null, the signal mask is empty, every signal
  * has its default disposition, and the child leads a new process group.
  *
  * <p>Why not {@link ProcessBuilder}: it marks every fd above 2 close-on-exec. Why the mask and
@@ -41,7 +41,7 @@ public final class PosixSpawner {
         try {
             check("posix_spawnattr_init", libc.posix_spawnattr_init(attributes));
             try {
-                placeDescriptors(fileActions, FdLayout.of(request.listenFds()));
+                placeDescriptors(fileActions, FdLayout.of(request.passedFds()));
                 resetSignals(attributes);
                 return spawnWith(request, fileActions, attributes);
             } finally {

@@ -41,6 +41,8 @@ class EndlessdIT {
             assertEquals("web:unix-app.sock", env.get("LISTEN_FDNAMES").asText());
             assertEquals("1", env.get("ENDLESSD_GENERATION").asText());
             assertEquals("shop", env.get("ENDLESSD_NAME").asText());
+            assertEquals("5", env.get("ENDLESSD_NOTIFY_FD").asText(), "the notify client follows the listeners");
+            assertEquals("30000", env.get("ENDLESSD_DRAIN_TIMEOUT_MS").asText());
             Path notify = Path.of(env.get("NOTIFY_SOCKET").asText());
             assertEquals(dir.resolve("run").resolve("shop"), notify.getParent(), "notify socket in the private runtime dir");
             assertEquals("rwx------",
@@ -48,15 +50,50 @@ class EndlessdIT {
 
             List<String> fds = new ArrayList<>();
             started.get("fds").fieldNames().forEachRemaining(fds::add);
-            assertEquals(List.of("0", "1", "2", "3", "4"), fds, "exactly stdio and the two listeners: " + started.get("fds"));
-            assertTrue(started.get("fds").get("3").asText().startsWith("socket:"));
-            assertTrue(started.get("fds").get("4").asText().startsWith("socket:"));
+            assertEquals(List.of("0", "1", "2", "3", "4", "5"), fds,
+                    "exactly stdio, the two listeners and the notify client: " + started.get("fds"));
+            for (String fd : List.of("3", "4", "5")) {
+                assertTrue(started.get("fds").get(fd).asText().startsWith("socket:"), fd + ": " + started.get("fds"));
+            }
             assertEquals("/dev/null", started.get("stdin").asText());
             assertEquals("0000000000000000", started.get("sigblk").asText(), "no signal may be blocked in a worker");
             assertEquals(pid, started.get("pgid").asInt(), "each worker leads its own process group");
             assertEquals("[false,false]", started.get("nonblocking").toString(), "sockets are handed out blocking");
 
             assertEquals(200, Http.get(daemon.port(), "/").status());
+        }
+    }
+
+    @Test
+    void aWorkerMayReportReadyWithAPlainWriteOnItsNotifyFd() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", Fixture.worker("--ready-via-fd"),
+                "--listen", "127.0.0.1:0")) {
+            int first = daemon.awaitServing(1);
+            assertEquals(first, Http.get(daemon.port(), "/").workerPid());
+
+            daemon.signal(Signals.SIGHUP);
+            int second = daemon.awaitServing(2);
+            assertEquals(second, Http.get(daemon.port(), "/").workerPid());
+        }
+    }
+
+    @Test
+    void workerJvmsGetTheJavaAgentAfterTheUsersOwnOptionsUnlessItIsOff() throws Exception {
+        Path agent = Files.write(dir.resolve("agent.jar"), new byte[0]);
+        Map<String, String> environment = Map.of("ENDLESSD_AGENT_JAR", agent.toString(),
+                "JAVA_TOOL_OPTIONS", "-Dset.by.user=1");
+
+        assertEquals("-Dset.by.user=1 -javaagent:" + agent.toRealPath(), javaToolOptions(environment, "on"));
+        assertEquals("-Dset.by.user=1", javaToolOptions(environment, "off"));
+    }
+
+    private String javaToolOptions(Map<String, String> environment, String javaAgent) throws Exception {
+        Path run = Files.createDirectories(dir.resolve(javaAgent));
+        Path report = run.resolve("report.json");
+        try (DaemonProcess daemon = DaemonProcess.start(run, environment, "--java-agent", javaAgent,
+                "--cmd", Fixture.worker("--report", report.toString()), "--listen", "127.0.0.1:0")) {
+            daemon.awaitServing(1);
+            return new ObjectMapper().readTree(report.toFile()).get("env").get("JAVA_TOOL_OPTIONS").asText();
         }
     }
 
