@@ -37,6 +37,7 @@ abstract class ClientCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
+        takeOptionsWrittenBeforeTheCommand();
         Path socket = controlSocket.resolve(instance);
         try (ControlClient client = ControlClient.connect(socket)) {
             return talk(client);
@@ -47,6 +48,33 @@ abstract class ClientCommand implements Callable<Integer> {
             out().flush();
             err().flush();
         }
+    }
+
+    /**
+     * {@code endlessd --name web status} is parsed by the daemon's command until the command's name:
+     * the options that pick an instance carry over (unless written again after it, differently: that is
+     * refused), and a daemon option such as {@code --cmd} is refused rather than silently ignored.
+     */
+    private void takeOptionsWrittenBeforeTheCommand() {
+        CommandLine daemonLine = spec.commandLine().getParent();
+        CommandLine.ParseResult before = daemonLine.getParseResult();
+        CommandLine.ParseResult after = spec.commandLine().getParseResult();
+        for (CommandLine.Model.OptionSpec option : before.matchedOptions()) {
+            String name = option.longestName();
+            if (!InstanceOptions.SELECTING.contains(name)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), name + " is an option of the daemon"
+                        + " (endlessd --cmd ...), not of '" + spec.name() + "': drop it");
+            }
+            if (after.hasMatchedOption(name)
+                    && !before.matchedOption(name).stringValues().equals(after.matchedOption(name).stringValues())) {
+                throw new CommandLine.ParameterException(spec.commandLine(), name + " is given twice, "
+                        + before.matchedOption(name).stringValues() + " before '" + spec.name() + "' and "
+                        + after.matchedOption(name).stringValues() + " after it: keep one");
+            }
+        }
+        EndlessdCommand daemon = daemonLine.getCommand();
+        instance.takeUnsetFrom(daemon.instance(), after);
+        controlSocket.takeUnsetFrom(daemon.controlSocket(), after);
     }
 
     /** Sends the request and prints the outcome; returns the exit code. */

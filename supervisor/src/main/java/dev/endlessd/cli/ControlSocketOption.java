@@ -7,10 +7,18 @@ import picocli.CommandLine.Option;
 
 /** {@code --control-socket PATH}: where the daemon listens and where the commands talk to it. */
 final class ControlSocketOption {
+    static final String NAME = "--control-socket";
 
-    @Option(names = "--control-socket", paramLabel = "PATH", order = 12,
+    @Option(names = NAME, paramLabel = "PATH", order = 12,
             description = "The control socket. Default: control.sock in the instance's runtime directory.")
     private Path path;
+
+    /** Takes {@code other}'s path unless {@code given} matched this option. */
+    void takeUnsetFrom(ControlSocketOption other, picocli.CommandLine.ParseResult given) {
+        if (!given.hasMatchedOption(NAME)) {
+            path = other.path;
+        }
+    }
 
     /** The path given, or the default one of {@code instance}. */
     Path resolve(InstanceOptions instance) {

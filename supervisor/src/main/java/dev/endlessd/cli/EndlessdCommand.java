@@ -164,6 +164,14 @@ public final class EndlessdCommand implements Callable<Integer> {
         }
     }
 
+    InstanceOptions instance() {
+        return instance;
+    }
+
+    ControlSocketOption controlSocket() {
+        return controlSocket;
+    }
+
     private CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }

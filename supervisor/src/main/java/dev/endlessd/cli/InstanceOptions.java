@@ -9,6 +9,9 @@ import picocli.CommandLine.Option;
 
 /** Which endlessd instance: its name and where its runtime directory is. Shared by every command. */
 public final class InstanceOptions {
+    /** The options that pick an instance, and so mean the same before and after a command's name. */
+    static final java.util.Set<String> SELECTING = java.util.Set.of("--name", "--runtime-dir", ControlSocketOption.NAME);
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.@-]{1,64}");
 
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
@@ -29,6 +32,16 @@ public final class InstanceOptions {
                     "name: \"" + value + "\" (expected: 1-64 letters, digits, '_', '.', '@' or '-')");
         }
         this.name = value;
+    }
+
+    /** Takes {@code other}'s value of each option that {@code given} did not match. */
+    void takeUnsetFrom(InstanceOptions other, CommandLine.ParseResult given) {
+        if (!given.hasMatchedOption("--name")) {
+            name = other.name;
+        }
+        if (!given.hasMatchedOption("--runtime-dir")) {
+            runtimeDir = other.runtimeDir;
+        }
     }
 
     public String name() {

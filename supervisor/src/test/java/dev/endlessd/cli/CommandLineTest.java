@@ -69,6 +69,29 @@ class CommandLineTest {
     }
 
     @Test
+    void instanceOptionsWrittenBeforeTheCommandCountAsIfWrittenAfterIt() {
+        assertEquals(3, run("--control-socket", "/nonexistent/before/control.sock", "status"));
+        assertTrue(err.toString().contains("/nonexistent/before/control.sock does not exist"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(3, run("--name", "web", "--runtime-dir", "/nonexistent/base", "stop"));
+        assertTrue(err.toString().contains("/nonexistent/base/web/control.sock does not exist"), err.toString());
+    }
+
+    @Test
+    void anInstanceOptionGivenBeforeAndAfterTheCommandDifferentlyIsRefused() {
+        assertEquals(2, run("--name", "web", "status", "--name", "api"));
+        assertTrue(err.toString().startsWith("endlessd: --name is given twice, [web] before 'status' and [api] after it"),
+                err.toString());
+    }
+
+    @Test
+    void aDaemonOptionBeforeACommandIsRefusedNotIgnored() {
+        assertEquals(2, run("--cmd", "java -jar app.jar", "reload"));
+        assertTrue(err.toString().startsWith("endlessd: --cmd is an option of the daemon (endlessd --cmd ...), not of"
+                + " 'reload': drop it"), err.toString());
+    }
+
+    @Test
     void aCommandWithNoDaemonExits3AndNamesTheSocketItTried() {
         assertEquals(3, run("status", "--control-socket", "/nonexistent/endlessd/control.sock"));
         assertTrue(err.toString().startsWith("endlessd: no endlessd is running there: /nonexistent/endlessd/control.sock "
