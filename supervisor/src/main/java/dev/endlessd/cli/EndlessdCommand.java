@@ -138,6 +138,12 @@ public final class EndlessdCommand implements Callable<Integer> {
             throw usage("missing --cmd CMD (the command that runs your server, e.g. --cmd \"java -jar app.jar\"), "
                     + "or a command: reload, status, stop");
         }
+        java.util.Set<dev.endlessd.socket.ListenAddress> seen = new java.util.HashSet<>();
+        for (ListenSpec spec : listen) {
+            if (!seen.add(spec.address())) {
+                throw usage("listen: " + spec.address() + " is given twice (expected: each address once)");
+            }
+        }
         if (backlog < 1) {
             throw usage("backlog: " + backlog + " (expected: > 0)");
         }

@@ -12,6 +12,7 @@ final class AddressParser {
     private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*)://");
     private static final Pattern DIGITS = Pattern.compile("\\d+");
     private static final Pattern BRACKETED = Pattern.compile("\\[([^\\]]+)]:(.*)");
+    private static final Pattern BRACKETED_WITHOUT_PORT = Pattern.compile("\\[([^\\]]+)]");
 
     private AddressParser() {
     }
@@ -26,15 +27,20 @@ final class AddressParser {
             throw problem(text, "unknown scheme \"" + scheme.group(1).toLowerCase(Locale.ROOT) + "\"");
         }
         if (DIGITS.matcher(value).matches()) {
-            return new ListenAddress.Tcp(null, port(text, value));
+            // Which addresses a bare port means differs between tools; every address is the riskier guess.
+            throw problem(text, "a port without an address: write :" + value + " for every address, or 127.0.0.1:"
+                    + value + " for this machine only");
         }
         Matcher bracketed = BRACKETED.matcher(value);
         if (bracketed.matches()) {
             return new ListenAddress.Tcp(bracketed.group(1), port(text, bracketed.group(2)));
         }
+        if (BRACKETED_WITHOUT_PORT.matcher(value).matches()) {
+            throw problem(text, "no port: write " + value + ":PORT");
+        }
         int colon = value.lastIndexOf(':');
         if (colon < 0) {
-            throw problem(text, "no port");
+            throw problem(text, "no port: write " + value + ":PORT");
         }
         String host = value.substring(0, colon);
         if (host.contains(":")) {

@@ -42,7 +42,7 @@ public sealed interface ListenAddress permits ListenAddress.Tcp, ListenAddress.U
         }
     }
 
-    /** Parses {@code :8080}, {@code 127.0.0.1:8080}, {@code [::1]:8080}, {@code 8080} or {@code unix:/run/app.sock}. */
+    /** Parses {@code :8080}, {@code 127.0.0.1:8080}, {@code [::1]:8080} or {@code unix:/run/app.sock}. */
     static ListenAddress parse(String text) {
         return AddressParser.parse(text);
     }

@@ -3,16 +3,20 @@ package dev.endlessd.socket;
 import dev.endlessd.os.Posix;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.Errors;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -41,7 +45,7 @@ public final class ListenerBinder {
         List<Listener> bound = new ArrayList<>();
         try {
             for (ListenSpec spec : specs) {
-                bound.add(bind(spec));
+                bound.add(bind(spec, specs.subList(0, bound.size())));
             }
             return bound;
         } catch (ListenException | RuntimeException e) {
@@ -50,14 +54,17 @@ public final class ListenerBinder {
         }
     }
 
-    private Listener bind(ListenSpec spec) throws ListenException {
+    private Listener bind(ListenSpec spec, List<ListenSpec> earlier) throws ListenException {
         if (spec.address() instanceof ListenAddress.Unix unix) {
             prepareUnixPath(unix);
-            Channel channel = open(spec, EpollServerDomainSocketChannel.class, new DomainSocketAddress(unix.path().toFile()));
+            Channel channel = open(spec, EpollServerDomainSocketChannel::new, new DomainSocketAddress(unix.path().toFile()),
+                    null);
             return listener(spec, unix.toString(), channel);
         }
         ListenAddress.Tcp tcp = (ListenAddress.Tcp) spec.address();
-        Channel channel = open(spec, EpollServerSocketChannel.class, resolve(tcp));
+        InetSocketAddress address = resolve(tcp);
+        Channel channel = open(spec, () -> new EpollServerSocketChannel(family(tcp, address)), address,
+                overlapping(tcp, earlier));
         InetSocketAddress local = (InetSocketAddress) channel.localAddress();
         // What was bound, in the syntax of --listen: the port the kernel picked for :0, "*" for every address.
         String host = tcp.host() == null ? "*" : local.getAddress().getHostAddress();
@@ -78,19 +85,42 @@ public final class ListenerBinder {
         return new Listener(spec.name(), description, fd, channel);
     }
 
-    private Channel open(ListenSpec spec, Class<? extends Channel> type, SocketAddress address) throws ListenException {
+    /**
+     * An IPv4 address gets an AF_INET socket and an IPv6 one AF_INET6, as systemd does; Netty would make
+     * every socket dual-stack IPv6, and workers would see IPv4 clients as {@code [::ffff:127.0.0.1]}.
+     * Every address ({@code :PORT}) stays dual-stack, so that one socket takes both families.
+     */
+    private static SocketProtocolFamily family(ListenAddress.Tcp tcp, InetSocketAddress address) {
+        return tcp.host() != null && address.getAddress() instanceof Inet4Address
+                ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
+    }
+
+    /** An earlier --listen of the same port, one of them for every address: the two cannot both be bound. */
+    private static ListenSpec overlapping(ListenAddress.Tcp tcp, List<ListenSpec> earlier) {
+        for (ListenSpec spec : earlier) {
+            if (spec.address() instanceof ListenAddress.Tcp other && other.port() == tcp.port() && tcp.port() != 0
+                    && (other.host() == null || tcp.host() == null)) {
+                return spec;
+            }
+        }
+        return null;
+    }
+
+    /** @param overlapping an earlier listener that takes this address too, for the message; null if none */
+    private Channel open(ListenSpec spec, ChannelFactory<? extends ServerChannel> factory, SocketAddress address,
+                         ListenSpec overlapping) throws ListenException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(type.asSubclass(io.netty.channel.ServerChannel.class))
+                .channelFactory(factory)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.SO_BACKLOG, backlog)
                 .childHandler(new ChannelInboundHandlerAdapter());
-        if (type == EpollServerSocketChannel.class) {
+        if (spec.address() instanceof ListenAddress.Tcp) {
             bootstrap.option(ChannelOption.SO_REUSEADDR, true);
         }
         ChannelFuture future = bootstrap.bind(address).awaitUninterruptibly();
         if (!future.isSuccess()) {
-            throw new ListenException(explain(spec.address(), future.cause()));
+            throw new ListenException(explain(spec.address(), future.cause(), overlapping));
         }
         return future.channel();
     }
@@ -138,10 +168,14 @@ public final class ListenerBinder {
         }
     }
 
-    private static String explain(ListenAddress address, Throwable cause) {
+    private static String explain(ListenAddress address, Throwable cause, ListenSpec overlapping) {
         String prefix = "listen " + address + ": ";
         if (cause instanceof Errors.NativeIoException nativeError) {
             Errno errno = Errno.valueOf(Math.abs(nativeError.expectedErr()));
+            if (errno == Errno.EADDRINUSE && overlapping != null) {
+                return prefix + "address already in use by --listen " + overlapping.address()
+                        + ", given before it (an address without a host takes that port on every address): keep one";
+            }
             if (errno == Errno.EADDRINUSE) {
                 return prefix + "address already in use (another process holds it: see `ss -ltnp`)";
             }

@@ -87,7 +87,14 @@ class BadInputIT {
                                 + " [IPV6]:PORT or unix:/PATH)"),
                 Arguments.of("port not a number", List.of("--listen", "127.0.0.1:http"),
                         "listen: 127.0.0.1:http (port \"http\" is not a number; expected:"),
-                Arguments.of("no port", List.of("--listen", "localhost"), "listen: localhost (no port; expected:"),
+                Arguments.of("no port", List.of("--listen", "localhost"), "listen: localhost (no port: write localhost:PORT;"),
+                Arguments.of("IPv6 address without port", List.of("--listen", "[::1]"), "listen: [::1] (no port: write [::1]:PORT;"),
+                Arguments.of("port without address", List.of("--listen", "8080"),
+                        "listen: 8080 (a port without an address: write :8080 for every address, or 127.0.0.1:8080"),
+                Arguments.of("the same address twice", List.of("--listen", "127.0.0.1:8080", "--listen", "127.0.0.1:8080"),
+                        "listen: 127.0.0.1:8080 is given twice (expected: each address once)"),
+                Arguments.of("another tool's name for --listen", List.of("--port", "8080"),
+                        "Unknown options: '--port', '8080'\nDid you mean --listen? e.g. --listen 127.0.0.1:8080"),
                 Arguments.of("unknown scheme", List.of("--listen", "tcp://127.0.0.1:8080"),
                         "listen: tcp://127.0.0.1:8080 (unknown scheme \"tcp\"; expected:"),
                 Arguments.of("IPv6 without brackets", List.of("--listen", "::1:8080"),
@@ -137,8 +144,12 @@ class BadInputIT {
         assertBystanderServes();
     }
 
-    static Stream<Arguments> startupFailures() {
+    static Stream<Arguments> startupFailures() throws java.io.IOException {
+        int port = freePort();
         return Stream.of(
+                Arguments.of("every address and one address of the same port",
+                        List.of("--listen", ":" + port, "--listen", "127.0.0.1:" + port),
+                        "listen 127.0.0.1:" + port + ": address already in use by --listen :" + port + ", given before it"),
                 Arguments.of("unresolvable host", List.of("--listen", "no-such-host.invalid:8080"),
                         "listen no-such-host.invalid:8080: cannot resolve host \"no-such-host.invalid\" (use an IP"
                                 + " address or a name in /etc/hosts)"),
@@ -155,6 +166,12 @@ class BadInputIT {
                         List.of("--listen", ":0", "--runtime-dir", regularFile.resolve("run").toString()),
                         "cannot prepare runtime directory " + regularFile.resolve("run").resolve("other")
                                 + ": "));
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            return probe.getLocalPort();
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -59,6 +59,8 @@ class EndlessdIT {
             assertEquals("0000000000000000", started.get("sigblk").asText(), "no signal may be blocked in a worker");
             assertEquals(pid, started.get("pgid").asInt(), "each worker leads its own process group");
             assertEquals("[false,false]", started.get("nonblocking").toString(), "sockets are handed out blocking");
+            assertEquals("[\"AF_INET\",\"AF_UNIX\"]", started.get("families").toString(),
+                    "an IPv4 address gets an IPv4 socket, not a dual-stack IPv6 one");
 
             assertEquals(200, Http.get(daemon.port(), "/").status());
         }

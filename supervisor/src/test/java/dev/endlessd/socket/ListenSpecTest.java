@@ -13,7 +13,6 @@ class ListenSpecTest {
     @Test
     void portAloneListensOnEveryAddress() {
         assertEquals(new ListenSpec("tcp-8080", new ListenAddress.Tcp(null, 8080)), ListenSpec.parse(":8080"));
-        assertEquals(new ListenAddress.Tcp(null, 8080), ListenSpec.parse("8080").address());
         assertEquals(new ListenAddress.Tcp(null, 8080), ListenSpec.parse("*:8080").address());
     }
 
@@ -48,7 +47,9 @@ class ListenSpecTest {
     @CsvSource(delimiter = '|', value = {
         "127.0.0.1:http       | listen: 127.0.0.1:http (port \"http\" is not a number; expected: :PORT, HOST:PORT, [IPV6]:PORT or unix:/PATH)",
         ":70000               | listen: :70000 (port 70000 is out of range 0-65535; expected: :PORT, HOST:PORT, [IPV6]:PORT or unix:/PATH)",
-        "localhost            | listen: localhost (no port; expected: :PORT, HOST:PORT, [IPV6]:PORT or unix:/PATH)",
+        "localhost            | listen: localhost (no port: write localhost:PORT; expected: :PORT, HOST:PORT, [IPV6]:PORT or unix:/PATH)",
+        "[::1]                | listen: [::1] (no port: write [::1]:PORT; expected: :PORT, HOST:PORT, [IPV6]:PORT or unix:/PATH)",
+        "8080                 | listen: 8080 (a port without an address: write :8080 for every address, or 127.0.0.1:8080 for this machine only; expected: :PORT, HOST:PORT, [IPV6]:PORT or unix:/PATH)",
         "::1:80               | listen: ::1:80 (an IPv6 address needs brackets, e.g. [::1]:8080; expected: :PORT, HOST:PORT, [IPV6]:PORT or unix:/PATH)",
         "tcp://0.0.0.0:80     | listen: tcp://0.0.0.0:80 (unknown scheme \"tcp\"; expected: :PORT, HOST:PORT, [IPV6]:PORT or unix:/PATH)",
         "unix:                | listen: unix: (empty path; expected: :PORT, HOST:PORT, [IPV6]:PORT or unix:/PATH)",
