@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Programs the worker's shell execs before the command itself, each of which execs the next, so
- * the worker keeps the shell's pid: coreutils {@code nice}, so a starting worker yields the CPU to
+ * Programs a worker runs before its shell, each exec'ing the next and the last the shell, so
+ * the worker keeps one pid throughout: coreutils {@code nice}, so a starting worker yields the CPU to
  * the one serving, and util-linux {@code setpriv}, which sets the parent-death signal (workers drain
  * and exit if endlessd is killed outright) and, with {@code --user}, drops to that user.
  *

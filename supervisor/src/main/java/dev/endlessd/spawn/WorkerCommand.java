@@ -1,5 +1,6 @@
 package dev.endlessd.spawn;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -11,6 +12,10 @@ import java.util.regex.Pattern;
  * {@code LISTEN_PID == getpid()}, {@code posix_spawn} cannot know the pid before the child exists,
  * and {@code exec} keeps the shell's pid. A command that needs setup steps therefore has to end in an
  * {@code exec} of its own, for example {@code sh -c 'cd /srv && exec java -jar app.jar'}.
+ *
+ * <p>Wrappers ({@code nice}, {@code setpriv}) run before the shell, each exec'ing the next, so the
+ * shell and nothing else interprets the command line: a command the shell cannot run fails with the
+ * shell's own message, not with that of a wrapper the user never asked for.
  */
 public record WorkerCommand(String commandLine) {
     public static final String SHELL = "/bin/sh";
@@ -25,18 +30,11 @@ public record WorkerCommand(String commandLine) {
         }
     }
 
-    public List<String> argv() {
-        return argv(ExecWrapper.none());
-    }
-
-    /** The shell script, with {@code wrapper}'s words (quoted) between {@code exec} and the command. */
+    /** {@code wrapper}'s words, then the shell with its script. */
     public List<String> argv(ExecWrapper wrapper) {
-        StringBuilder script = new StringBuilder(PRELUDE).append("exec ");
-        for (String word : wrapper.words()) {
-            script.append('\'').append(word.replace("'", "'\\''")).append("' ");
-        }
-        script.append(LEADING_EXEC.matcher(commandLine).replaceFirst(""));
-        return List.of(SHELL, "-c", script.toString());
+        List<String> argv = new ArrayList<>(wrapper.words());
+        argv.addAll(List.of(SHELL, "-c", PRELUDE + "exec " + LEADING_EXEC.matcher(commandLine).replaceFirst("")));
+        return argv;
     }
 
     @Override

@@ -61,6 +61,16 @@ class BadCommandIT {
     }
 
     @Test
+    void aSetupStepWithoutItsOwnShellFailsWithTheShellsMessageNotAWrappersOne() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", "cd " + dir + " && exec " + Fixture.worker(),
+                "--listen", "127.0.0.1:0")) {
+            assertRefusesToStart(daemon, "worker exited with exit status 127 (command not found) before it was ready");
+            assertTrue(daemon.log().contains("exec: cd: not found"), daemon.log());
+            assertFalse(daemon.log().contains("setpriv"), "setpriv is endlessd's own wrapper, not the user's: " + daemon.log());
+        }
+    }
+
+    @Test
     void aCommandThatIsNotExecutableIsRefusedAtStartWithExit1() throws Exception {
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
         try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", script.toString(), "--listen", "127.0.0.1:0")) {
