@@ -6,6 +6,7 @@ import dev.endlessd.control.ControlReply;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -43,7 +44,13 @@ abstract class ClientCommand implements Callable<Integer> {
             return talk(client);
         } catch (ControlException e) {
             err().println("endlessd: " + e.getMessage());
-            return e.problem() == ControlException.Problem.NO_DAEMON ? EXIT_NO_DAEMON : EXIT_REFUSED;
+            if (e.problem() != ControlException.Problem.NO_DAEMON) {
+                return EXIT_REFUSED;
+            }
+            if (!controlSocket.given()) {
+                suggestRunningInstances(socket.getParent());
+            }
+            return EXIT_NO_DAEMON;
         } finally {
             out().flush();
             err().flush();
@@ -75,6 +82,15 @@ abstract class ClientCommand implements Callable<Integer> {
         EndlessdCommand daemon = daemonLine.getCommand();
         instance.takeUnsetFrom(daemon.instance(), after);
         controlSocket.takeUnsetFrom(daemon.controlSocket(), after);
+    }
+
+    /** After a wrong {@code --name}: the names that would have answered. */
+    private void suggestRunningInstances(Path instanceDirectory) {
+        List<String> running = RunningInstances.besides(instanceDirectory);
+        if (!running.isEmpty()) {
+            err().println("endlessd: running in " + instanceDirectory.getParent() + ": " + String.join(", ", running)
+                    + " (pass --name " + running.get(0) + (running.size() > 1 ? ", or another of them" : "") + ")");
+        }
     }
 
     /** Sends the request and prints the outcome; returns the exit code. */

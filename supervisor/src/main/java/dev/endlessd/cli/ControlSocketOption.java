@@ -13,6 +13,11 @@ final class ControlSocketOption {
             description = "The control socket. Default: control.sock in the instance's runtime directory.")
     private Path path;
 
+    /** Whether {@code --control-socket} names the socket, rather than the instance's runtime directory. */
+    boolean given() {
+        return path != null;
+    }
+
     /** Takes {@code other}'s path unless {@code given} matched this option. */
     void takeUnsetFrom(ControlSocketOption other, picocli.CommandLine.ParseResult given) {
         if (!given.hasMatchedOption(NAME)) {

@@ -84,6 +84,18 @@ class ControlIT {
     }
 
     @Test
+    void aWrongNameIsAnsweredWithTheNamesThatRun() throws Exception {
+        try (DaemonProcess daemon = startDaemon("--name", "shop")) {
+            daemon.awaitServing(1);
+
+            Client.Result status = endlessd("status", "--name", "sohp");
+
+            assertEquals(3, status.exitCode(), status.toString());
+            assertTrue(status.err().contains("running in " + runtimeDir + ": shop (pass --name shop)"), status.toString());
+        }
+    }
+
+    @Test
     void reloadWaitsUntilTheNewWorkerIsReadyAndNamesIt() throws Exception {
         try (DaemonProcess daemon = startDaemon()) {
             int first = daemon.awaitServing(1);
