@@ -72,13 +72,21 @@ final class InstanceLock implements AutoCloseable {
         }
     }
 
-    /** Removes the file while still holding the lock, then releases it. */
+    /**
+     * Removes the file while still holding the lock, then the runtime directory if nothing else is
+     * left in it (so that stopped instances do not pile up), then releases both.
+     */
     @Override
     public void close() {
         try {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
             // a leftover file holds no lock; the next daemon reuses it
+        }
+        try {
+            Files.delete(file.getParent());
+        } catch (IOException notEmptyOrGone) {
+            // a daemon of the same name starting now already has its files there: the directory is its
         }
         Posix.close(fd);
         Posix.close(directoryFd);
@@ -123,6 +131,10 @@ final class InstanceLock implements AutoCloseable {
 
     private static int open(Path file) throws IOException {
         int fd = Posix.open(file, Posix.O_RDWR | Posix.O_CREAT | Posix.O_CLOEXEC, 0600);
+        if (fd < 0 && Posix.errno() == Errno.ENOENT.intValue()) {
+            throw new IOException("the runtime directory was removed while this daemon started (a daemon of the same"
+                    + " name that stopped just now removes its empty directory): start again");
+        }
         if (fd < 0) {
             throw new IOException("cannot open it: " + Posix.describe(Posix.errno()));
         }

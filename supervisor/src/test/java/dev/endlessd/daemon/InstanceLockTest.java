@@ -9,12 +9,19 @@ import dev.endlessd.os.Posix;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class InstanceLockTest {
     @TempDir
-    Path dir;
+    Path base;
+    private Path dir;
+
+    @BeforeEach
+    void instanceDirectory() throws IOException {
+        dir = Files.createDirectory(base.resolve("shop"));
+    }
 
     @Test
     void aSecondDaemonOfTheSameNameIsToldWhoRunsAndWhatToDo() throws Exception {
@@ -29,12 +36,28 @@ class InstanceLockTest {
     }
 
     @Test
-    void theFileSaysWhoHoldsTheLockAndIsGoneOnceReleased() throws Exception {
+    void theFileSaysWhoHoldsTheLockAndGoesWithItsEmptyDirectoryOnceReleased() throws Exception {
         InstanceLock lock = InstanceLock.acquire(dir, "shop", 77);
         assertEquals("77\n", Files.readString(dir.resolve("lock")));
         lock.close();
+        assertFalse(Files.exists(dir), "a stopped instance leaves no directory behind");
+        assertTrue(Files.isDirectory(base));
+    }
+
+    @Test
+    void aDirectoryWithOtherFilesStays() throws Exception {
+        Files.writeString(dir.resolve("control.sock"), "");
+        InstanceLock.acquire(dir, "shop", 77).close();
         assertFalse(Files.exists(dir.resolve("lock")));
-        InstanceLock.acquire(dir, "shop", 78).close();
+        assertTrue(Files.exists(dir.resolve("control.sock")));
+    }
+
+    @Test
+    void aDirectoryRemovedUnderAStartingDaemonIsReportedWithTheWayOut() throws Exception {
+        Files.delete(dir);
+        StartupException refused = assertThrows(StartupException.class, () -> InstanceLock.acquire(dir, "shop", 5));
+        assertTrue(refused.getMessage().contains("the runtime directory was removed while this daemon started"),
+                refused.getMessage());
     }
 
     @Test
