@@ -1,0 +1,75 @@
+package dev.endlessd.agent.transform;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which classes the agent changes, and how: the whole footprint of the agent in one table.
+ *
+ * <ul>
+ *   <li>The JDK's server sockets ({@code ServerSocketChannel}, {@code ServerSocket},
+ *       {@code AsynchronousServerSocketChannel}): their calls to bind, listen, accept and
+ *       {@code configureBlocking} go through {@code hook.JdkHooks}.
+ *   <li>The JDK's selector and selection key: readiness only (an adopted socket's first select).
+ *   <li>The JDK's {@code HttpServer}: found at start, drained on SIGTERM, {@code Connection: close} while it drains.
+ *   <li>Spring Boot's {@code SpringApplication.run}: default properties for a graceful shutdown, READY on return.
+ *   <li>Netty's native epoll transport: bind, listen and {@code epoll_ctl} of its server socket.
+ * </ul>
+ */
+final class Plan {
+    private static final String JDK_HOOKS = "dev/endlessd/agent/hook/JdkHooks";
+    private static final String SPRING_HOOKS = "dev/endlessd/agent/hook/SpringHooks";
+    private static final String HTTP_SERVER_HOOKS = "dev/endlessd/agent/hook/HttpServerHooks";
+    private static final String NETTY_HOOKS = "dev/endlessd/agent/hook/NettyHooks";
+
+    private static final String NET = "sun/nio/ch/Net";
+    private static final String IOUTIL = "sun/nio/ch/IOUtil";
+    private static final String BIND_FAMILY = "(Ljava/net/ProtocolFamily;Ljava/io/FileDescriptor;Ljava/net/InetAddress;I)V";
+    private static final String BIND = "(Ljava/io/FileDescriptor;Ljava/net/InetAddress;I)V";
+    private static final String LISTEN = "(Ljava/io/FileDescriptor;I)V";
+    private static final String ACCEPT = "(Ljava/io/FileDescriptor;Ljava/io/FileDescriptor;[Ljava/net/InetSocketAddress;)I";
+    private static final String CONFIGURE_BLOCKING = "(Ljava/io/FileDescriptor;Z)V";
+
+    static final Map<String, List<Patch>> PATCHES = Map.ofEntries(
+            Map.entry("sun/nio/ch/ServerSocketChannelImpl", List.of(
+                    new Patch.Redirect(NET, "bind", BIND_FAMILY, JDK_HOOKS, "channelBind"),
+                    new Patch.Redirect(NET, "listen", LISTEN, JDK_HOOKS, "listen"),
+                    new Patch.Redirect(NET, "accept", ACCEPT, JDK_HOOKS, "accept"),
+                    new Patch.Redirect(IOUTIL, "configureBlocking", CONFIGURE_BLOCKING, JDK_HOOKS, "configureBlocking"))),
+            Map.entry("sun/nio/ch/NioSocketImpl", List.of(
+                    new Patch.Redirect(NET, "bind", BIND, JDK_HOOKS, "serverSocketBind"),
+                    new Patch.Redirect(NET, "listen", LISTEN, JDK_HOOKS, "listen"),
+                    new Patch.Redirect(NET, "accept", ACCEPT, JDK_HOOKS, "accept"))),
+            Map.entry("sun/nio/ch/AsynchronousServerSocketChannelImpl", List.of(
+                    new Patch.Redirect(NET, "bind", BIND, JDK_HOOKS, "asyncBind"),
+                    new Patch.Redirect(NET, "listen", LISTEN, JDK_HOOKS, "listen"))),
+            Map.entry("sun/nio/ch/UnixAsynchronousServerSocketChannelImpl", List.of(
+                    new Patch.Redirect(NET, "accept", ACCEPT, JDK_HOOKS, "accept"))),
+            Map.entry("sun/nio/ch/SelectionKeyImpl", List.of(
+                    new Patch.OnEntry("interestOps", "(I)Ljava/nio/channels/SelectionKey;", JDK_HOOKS, "interestOps",
+                            "(Ljava/nio/channels/SelectionKey;I)V", false, false))),
+            Map.entry("sun/nio/ch/SelectorImpl", List.of(
+                    new Patch.OnEntry("lockAndDoSelect", "(Ljava/util/function/Consumer;J)I", JDK_HOOKS, "selecting",
+                            "(Ljava/nio/channels/Selector;Ljava/util/function/Consumer;J)V", false, false))),
+            Map.entry("sun/net/httpserver/ServerImpl", List.of(
+                    new Patch.OnEntry("start", "()V", HTTP_SERVER_HOOKS, "starting", "(Ljava/lang/Object;)V", false, false))),
+            Map.entry("sun/net/httpserver/ExchangeImpl", List.of(
+                    new Patch.OnEntry("sendResponseHeaders", "(IJ)V", HTTP_SERVER_HOOKS, "responding",
+                            "(Ljava/lang/Object;IJ)V", false, false))),
+            Map.entry("org/springframework/boot/SpringApplication", List.of(
+                    new Patch.OnEntry("run", "([Ljava/lang/String;)Lorg/springframework/context/ConfigurableApplicationContext;",
+                            SPRING_HOOKS, "starting", "(Ljava/lang/Object;[Ljava/lang/String;)V", false, false),
+                    new Patch.BeforeReturn("run",
+                            "([Ljava/lang/String;)Lorg/springframework/context/ConfigurableApplicationContext;",
+                            SPRING_HOOKS, "ready"))),
+            Map.entry("io/netty/channel/unix/Socket", List.of(
+                    new Patch.OnEntry("bind", "(Ljava/net/SocketAddress;)V", NETTY_HOOKS, "bind",
+                            "(Ljava/lang/Object;Ljava/net/SocketAddress;)Z", false, true),
+                    new Patch.OnEntry("listen", "(I)V", NETTY_HOOKS, "listen", "(Ljava/lang/Object;I)Z", false, true))),
+            Map.entry("io/netty/channel/epoll/Native", List.of(
+                    new Patch.OnEntry("epollCtlMod", "(III)V", NETTY_HOOKS, "epollCtlMod", "(Ljava/lang/Class;III)Z",
+                            true, true))));
+
+    private Plan() {
+    }
+}
