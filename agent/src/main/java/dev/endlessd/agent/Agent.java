@@ -5,11 +5,12 @@ import dev.endlessd.agent.jdk.Internals;
 import dev.endlessd.agent.jdk.Modules;
 import dev.endlessd.agent.socket.Adoptions;
 import dev.endlessd.agent.socket.InheritedSockets;
+import dev.endlessd.agent.transform.Bridges;
 import dev.endlessd.agent.transform.Transformer;
 import java.lang.instrument.Instrumentation;
 
 /**
- * The agent in a worker endlessd started, loaded by the boot loader (see {@link Premain}): finds the
+ * The agent in a worker endlessd started: finds the
  * inherited listeners, opens the JDK internals it needs to itself, installs the class transformer and
  * the SIGTERM handler, and logs what it will do in one line.
  */
@@ -37,6 +38,12 @@ public final class Agent {
         Adoptions.init(sockets);
         Readiness.init(Notifier.open(settings.notifyFd()));
         SpringHooks.init(settings.drainMillis());
+        try {
+            Bridges.define();
+        } catch (ReflectiveOperationException | java.io.IOException | RuntimeException e) {
+            Log.info("could not reach into the JDK (" + e + "): inactive, the app binds its own ports");
+            return;
+        }
         Drain.install(settings.drainMillis());
         Transformer.install(instrumentation);
         Log.info("active in " + (System.nanoTime() - started) / 1_000_000 + " ms: a server binding the port of "

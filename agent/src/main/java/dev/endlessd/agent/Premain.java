@@ -1,8 +1,6 @@
 package dev.endlessd.agent;
 
-import java.io.File;
 import java.lang.instrument.Instrumentation;
-import java.util.jar.JarFile;
 
 /**
  * The agent's entry point ({@code Premain-Class}), run by every JVM that reads endlessd's
@@ -10,9 +8,7 @@ import java.util.jar.JarFile;
  * ({@code LISTEN_PID} is its own pid) and otherwise does nothing at all: JVMs that a worker starts
  * (build tools, scripts, forked tests) see the variable too.
  *
- * <p>In the worker it puts its own jar on the boot class path and hands over to {@link Agent} as
- * loaded from there, because the hooks it weaves into {@code java.base} can only call classes the
- * boot loader sees; the app loader delegates to the boot loader, so there is one copy of each class.
+ * <p>In the worker it hands over to {@link Agent}.
  */
 public final class Premain {
     private Premain() {
@@ -28,15 +24,10 @@ public final class Premain {
             return;
         }
         try {
-            File jar = new File(Premain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
-            Class.forName("dev.endlessd.agent.Agent", true, null)
-                    .getMethod("start", Instrumentation.class)
-                    .invoke(null, instrumentation);
-        } catch (ReflectiveOperationException | RuntimeException | java.io.IOException | java.net.URISyntaxException e) {
-            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;
+            Agent.start(instrumentation);
+        } catch (RuntimeException | LinkageError e) {
             System.err.println("endlessd-agent: pid " + pid + " could not start, the app runs as if there were no agent"
-                    + " (it binds its own ports and must send READY itself): " + cause);
+                    + " (it binds its own ports and must send READY itself): " + e);
         }
     }
 }

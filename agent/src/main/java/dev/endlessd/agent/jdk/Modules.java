@@ -8,8 +8,7 @@ import java.util.Set;
 /**
  * Opens the JDK packages the agent works in, to the agent alone, through
  * {@link Instrumentation#redefineModule}: so that no {@code --add-opens} is needed on the command line
- * and nothing else in the app gains access. The JDK modules whose code calls the agent's hooks are
- * made to read the agent's (unnamed, boot loader) module, which the VM checks when it links the call.
+ * and nothing else in the app gains access.
  */
 public final class Modules {
     private Modules() {
@@ -18,9 +17,9 @@ public final class Modules {
     public static void open(Instrumentation instrumentation) {
         Module agent = Modules.class.getModule();
         Module javaBase = Object.class.getModule();
-        instrumentation.redefineModule(javaBase, Set.of(agent), Map.of(),
+        instrumentation.redefineModule(javaBase, Set.of(), Map.of(),
                 Map.of("sun.nio.ch", Set.of(agent)), Set.of(), Map.of());
-        httpServer().ifPresent(module -> instrumentation.redefineModule(module, Set.of(agent), Map.of(),
+        httpServer().ifPresent(module -> instrumentation.redefineModule(module, Set.of(), Map.of(),
                 Map.of("sun.net.httpserver", Set.of(agent)), Set.of(), Map.of()));
     }
 

@@ -17,9 +17,9 @@ import java.util.Map;
  * </ul>
  */
 final class Plan {
-    private static final String JDK_HOOKS = "dev/endlessd/agent/hook/JdkHooks";
+    private static final String JDK_HOOKS = Bridges.JDK_BRIDGE;
     private static final String SPRING_HOOKS = "dev/endlessd/agent/hook/SpringHooks";
-    private static final String HTTP_SERVER_HOOKS = "dev/endlessd/agent/hook/HttpServerHooks";
+    private static final String HTTP_SERVER_HOOKS = Bridges.HTTP_SERVER_BRIDGE;
     private static final String NETTY_HOOKS = "dev/endlessd/agent/hook/NettyHooks";
 
     private static final String NET = "sun/nio/ch/Net";

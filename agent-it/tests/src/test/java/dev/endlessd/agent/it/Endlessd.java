@@ -44,6 +44,11 @@ final class Endlessd implements AutoCloseable {
 
     /** {@code endlessd --name NAME --runtime-dir DIR/run ARGS...}, its log in {@code DIR/endlessd.log}. */
     static Endlessd start(Path dir, String name, Map<String, String> environment, String... args) throws IOException {
+        for (Path built : List.of(launcher(), agentJar())) {
+            if (!Files.isRegularFile(built)) {
+                throw new AssertionError(built + " is missing: build the reactor first (mvn -B -DskipTests package)");
+            }
+        }
         List<String> command = new ArrayList<>(List.of(launcher().toString(), "--name", name,
                 "--runtime-dir", dir.resolve("run").toString()));
         command.addAll(List.of(args));

@@ -32,6 +32,12 @@ import java.util.regex.Pattern;
 final class Load implements AutoCloseable {
     private static final Pattern BODY_PID = Pattern.compile("hello from (\\d+)");
     private static final int TIMEOUT_MILLIS = 20_000;
+    /**
+     * Each client waits this long between requests: enough load that every reload happens with
+     * requests in flight and connections kept alive, without taking the CPU a starting JVM needs on a
+     * busy two-core machine.
+     */
+    private static final long THINK_MILLIS = 5;
 
     private final InetSocketAddress address;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -70,6 +76,10 @@ final class Load implements AutoCloseable {
                     connection.close();
                     connection = null;
                 }
+                Thread.sleep(THINK_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             } catch (IOException e) {
                 if (connection != null) {
                     connection.close();
