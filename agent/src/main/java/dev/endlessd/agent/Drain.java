@@ -1,5 +1,6 @@
 package dev.endlessd.agent;
 
+import dev.endlessd.agent.hook.EmbeddedServers;
 import dev.endlessd.agent.hook.HttpServerHooks;
 import dev.endlessd.agent.socket.Adoptions;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,6 +48,9 @@ final class Drain implements SignalHandler {
         Adoptions.stopAccepting();
         if (HttpServerHooks.any()) {
             HttpServerHooks.drain(deadline);
+        }
+        if (EmbeddedServers.any()) {
+            EmbeddedServers.drain(deadline);
         }
         if (previous == SignalHandler.SIG_DFL || previous == SignalHandler.SIG_IGN || previous == null) {
             // SIG_DFL here means the JVM had no handler of its own (-Xrs): exit as the signal would have.

@@ -2,10 +2,12 @@ package dev.endlessd.agent.hook;
 
 import dev.endlessd.agent.Log;
 import dev.endlessd.agent.socket.Adoptions;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -35,6 +37,7 @@ public final class HttpServerHooks {
         if (!Adoptions.draining()) {
             return;
         }
+        Quiet.replied();
         try {
             Method headers = exchange.getClass().getMethod("getResponseHeaders");
             headers.setAccessible(true);
@@ -46,8 +49,15 @@ public final class HttpServerHooks {
         }
     }
 
-    /** Stops every started server, each within what is left of {@code deadlineNanos}; returns when all stopped. */
+    /**
+     * Stops every started server, each within what is left of {@code deadlineNanos}; returns when all
+     * stopped. First it lets keep-alive clients leave on their own ({@link Quiet}); {@code stop} closes
+     * what is still open.
+     */
     public static void drain(long deadlineNanos) {
+        for (Object server : SERVERS) {
+            awaitConnectionsLeaving(server, deadlineNanos);
+        }
         for (Object server : SERVERS) {
             long leftSeconds = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000_000L);
             try {
@@ -62,6 +72,19 @@ public final class HttpServerHooks {
                 Log.info("could not drain the JDK HttpServer: " + e);
             }
         }
+    }
+
+    private static void awaitConnectionsLeaving(Object server, long deadlineNanos) {
+        Set<?> connections;
+        try {
+            Field field = server.getClass().getDeclaredField("allConnections");
+            field.setAccessible(true);
+            connections = (Set<?>) field.get(server);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            connections = Set.of(server);
+        }
+        Set<?> open = connections;
+        Quiet.await(deadlineNanos, () -> !open.isEmpty());
     }
 
     public static boolean any() {

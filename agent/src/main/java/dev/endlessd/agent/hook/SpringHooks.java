@@ -17,6 +17,7 @@ import java.util.Map;
 public final class SpringHooks {
     /** Set by the agent at start. */
     private static volatile long drainMillis = 30_000;
+    private static volatile boolean running;
 
     private SpringHooks() {
     }
@@ -27,6 +28,7 @@ public final class SpringHooks {
 
     /** {@code SpringApplication.run(String...)}, on entry. */
     public static void starting(Object application, String[] args) {
+        running = true;
         Readiness.springApplicationStarting();
         Map<String, Object> defaults = new LinkedHashMap<>();
         defaults.put("server.shutdown", "graceful");
@@ -52,6 +54,11 @@ public final class SpringHooks {
             Log.info("Spring Boot: could not set default properties for a graceful shutdown (" + e
                     + "): set server.shutdown=graceful yourself; READY once SpringApplication.run returns");
         }
+    }
+
+    /** Whether this is a Spring Boot app: its graceful shutdown is Spring's. */
+    public static boolean running() {
+        return running;
     }
 
     /** {@code SpringApplication.run(String...)}, before it returns the context. */

@@ -34,6 +34,17 @@ sealed interface Patch {
         }
     }
 
+    /**
+     * Every {@code GETFIELD owner.field desc} in the class reads through {@code hookOwner.hookName}, which
+     * gets the object and the field's value and returns the value to use.
+     */
+    record FieldRead(String owner, String field, String desc, String hookOwner, String hookName) implements Patch {
+        @Override
+        public String describe() {
+            return "reads of " + owner.replace('/', '.') + "." + field;
+        }
+    }
+
     /** For the log when a patch found nothing to change in its class. */
     String describe();
 }

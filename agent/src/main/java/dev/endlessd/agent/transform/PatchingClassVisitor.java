@@ -11,8 +11,8 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
 /**
- * Applies a class's {@link Patch}es while ASM copies it. Every change keeps the stack balanced and
- * adds no branch, except a skipping entry hook, which adds one forward branch to the method's first
+ * Applies a class's {@link Patch}es while ASM copies it. Every change keeps the stack as it was
+ * around the changed instruction and adds no branch, except a skipping entry hook, which adds one forward branch to the method's first
  * original instruction with the method's entry frame: so no frame is ever computed (which would load
  * classes in the middle of loading one).
  *
@@ -70,6 +70,22 @@ final class PatchingClassVisitor extends ClassVisitor {
                     }
                 }
                 super.visitMethodInsn(opcode, owner, callee, calleeDesc, itf);
+            }
+
+            @Override
+            public void visitFieldInsn(int opcode, String owner, String field, String fieldDesc) {
+                for (Patch patch : patches) {
+                    if (opcode == Opcodes.GETFIELD && patch instanceof Patch.FieldRead read && read.owner().equals(owner)
+                            && read.field().equals(field) && read.desc().equals(fieldDesc)) {
+                        applied.add(patch);
+                        super.visitInsn(Opcodes.DUP);
+                        super.visitFieldInsn(opcode, owner, field, fieldDesc);
+                        super.visitMethodInsn(Opcodes.INVOKESTATIC, read.hookOwner(), read.hookName(),
+                                "(Ljava/lang/Object;" + fieldDesc + ")" + fieldDesc, false);
+                        return;
+                    }
+                }
+                super.visitFieldInsn(opcode, owner, field, fieldDesc);
             }
 
             @Override

@@ -13,6 +13,8 @@ import java.util.Map;
  *   <li>The JDK's selector and selection key: readiness only (an adopted socket's first select).
  *   <li>The JDK's {@code HttpServer}: found at start, drained on SIGTERM, {@code Connection: close} while it drains.
  *   <li>Spring Boot's {@code SpringApplication.run}: default properties for a graceful shutdown, READY on return.
+ *   <li>Embedded Jetty and Vert.x: found at start, stopped gracefully on SIGTERM (unless Spring Boot runs them);
+ *       Vert.x's HTTP/1.x replies say {@code Connection: close} while the worker drains.
  *   <li>Netty's native epoll transport: bind, listen and {@code epoll_ctl} of its server socket.
  * </ul>
  */
@@ -21,6 +23,8 @@ final class Plan {
     private static final String SPRING_HOOKS = "dev/endlessd/agent/hook/SpringHooks";
     private static final String HTTP_SERVER_HOOKS = Bridges.HTTP_SERVER_BRIDGE;
     private static final String NETTY_HOOKS = "dev/endlessd/agent/hook/NettyHooks";
+    private static final String EMBEDDED_SERVERS = "dev/endlessd/agent/hook/EmbeddedServers";
+    private static final String VERTX_HOOKS = "dev/endlessd/agent/hook/VertxHooks";
 
     private static final String NET = "sun/nio/ch/Net";
     private static final String IOUTIL = "sun/nio/ch/IOUtil";
@@ -62,6 +66,15 @@ final class Plan {
                     new Patch.BeforeReturn("run",
                             "([Ljava/lang/String;)Lorg/springframework/context/ConfigurableApplicationContext;",
                             SPRING_HOOKS, "ready"))),
+            Map.entry("org/eclipse/jetty/server/Server", List.of(
+                    new Patch.OnEntry("doStart", "()V", EMBEDDED_SERVERS, "jettyStarting", "(Ljava/lang/Object;)V", false,
+                            false))),
+            Map.entry("io/vertx/core/http/impl/HttpServerImpl", List.of(
+                    new Patch.OnEntry("listen", "(Lio/vertx/core/net/SocketAddress;)Lio/vertx/core/Future;", EMBEDDED_SERVERS,
+                            "vertxListening", "(Ljava/lang/Object;Ljava/lang/Object;)V", false, false))),
+            Map.entry("io/vertx/core/http/impl/Http1xServerResponse", List.of(
+                    new Patch.FieldRead("io/vertx/core/http/impl/Http1xServerResponse", "keepAlive", "Z", VERTX_HOOKS,
+                            "keepAlive"))),
             Map.entry("io/netty/channel/unix/Socket", List.of(
                     new Patch.OnEntry("bind", "(Ljava/net/SocketAddress;)V", NETTY_HOOKS, "bind",
                             "(Ljava/lang/Object;Ljava/net/SocketAddress;)Z", false, true),
