@@ -1,6 +1,7 @@
 package dev.endlessd.agent.hook;
 
 import dev.endlessd.agent.Readiness;
+import dev.endlessd.agent.jdk.Internals;
 import dev.endlessd.agent.socket.Adoptions;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -36,6 +37,18 @@ public final class NettyHooks {
     /** {@code io.netty.channel.unix.Socket.listen(int)}, on entry: an adopted socket listens already. */
     public static boolean listen(Object socket, int backlog) {
         return Adoptions.isAdoptedNative(fd(socket));
+    }
+
+    /**
+     * {@code io.netty.channel.unix.Socket.accept(byte[])}, on entry: O_NONBLOCK back on an adopted socket
+     * (a neighbour generation may have cleared it), or Netty's accept loop, which accepts until EAGAIN,
+     * would block its event loop in the kernel once the queue is empty.
+     */
+    public static void accepting(Object socket, byte[] address) throws IOException {
+        int fd = fd(socket);
+        if (Adoptions.isAdoptedNative(fd)) {
+            Internals.configureBlocking(Internals.fileDescriptor(fd), false);
+        }
     }
 
     /** {@code io.netty.channel.epoll.Native.epollCtlMod(int, int, int)}, on entry: true skips Netty's call. */

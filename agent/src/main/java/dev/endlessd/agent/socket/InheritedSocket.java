@@ -30,6 +30,29 @@ public record InheritedSocket(int fd, InetSocketAddress address) {
             return "*:" + port;
         }
         String text = host.getHostAddress();
-        return (host instanceof Inet6Address ? "[" + text + "]" : text) + ":" + port;
+        return (host instanceof Inet6Address ? "[" + compress(text) + "]" : text) + ":" + port;
+    }
+
+    /** {@code 0:0:0:0:0:0:0:1} as {@code ::1}: the longest run of two or more zero groups becomes {@code ::}. */
+    static String compress(String ipv6) {
+        String[] groups = ipv6.split(":", -1);
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < groups.length; i++) {
+            int length = 0;
+            while (i + length < groups.length && groups[i + length].equals("0")) {
+                length++;
+            }
+            if (length > bestLength) {
+                bestStart = i;
+                bestLength = length;
+            }
+        }
+        if (bestStart < 0) {
+            return ipv6;
+        }
+        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+        return head + "::" + tail;
     }
 }

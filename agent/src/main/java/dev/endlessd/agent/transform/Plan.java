@@ -78,7 +78,9 @@ final class Plan {
             Map.entry("io/netty/channel/unix/Socket", List.of(
                     new Patch.OnEntry("bind", "(Ljava/net/SocketAddress;)V", NETTY_HOOKS, "bind",
                             "(Ljava/lang/Object;Ljava/net/SocketAddress;)Z", false, true),
-                    new Patch.OnEntry("listen", "(I)V", NETTY_HOOKS, "listen", "(Ljava/lang/Object;I)Z", false, true))),
+                    new Patch.OnEntry("listen", "(I)V", NETTY_HOOKS, "listen", "(Ljava/lang/Object;I)Z", false, true),
+                    new Patch.OnEntry("accept", "([B)I", NETTY_HOOKS, "accepting", "(Ljava/lang/Object;[B)V", false,
+                            false))),
             Map.entry("io/netty/channel/epoll/Native", List.of(
                     new Patch.OnEntry("epollCtlMod", "(III)V", NETTY_HOOKS, "epollCtlMod", "(Ljava/lang/Class;III)Z",
                             true, true))));

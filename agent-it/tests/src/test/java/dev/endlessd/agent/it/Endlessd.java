@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * endlessd and every worker group it started.
  */
 final class Endlessd implements AutoCloseable {
-    static final Duration DEADLINE = Duration.ofSeconds(90);
+    /** Generous: a Spring Boot app on a busy two-core machine has taken over a minute to start. */
+    static final Duration DEADLINE = Duration.ofSeconds(240);
 
     private final Process process;
     private final Path log;

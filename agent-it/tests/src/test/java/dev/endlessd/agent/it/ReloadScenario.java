@@ -30,8 +30,9 @@ final class ReloadScenario {
                 .toAbsolutePath().normalize();
     }
 
-    static String java(String javaHome) {
-        return javaHome == null ? "java" : javaHome + "/bin/java";
+    /** The java command the apps run with: {@code -Dagent.it.java=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java} for another JDK. */
+    static String java() {
+        return System.getProperty("agent.it.java", "java");
     }
 
     /**
@@ -41,7 +42,7 @@ final class ReloadScenario {
         long began = System.nanoTime();
         int port = freePort();
         try (Endlessd endlessd = Endlessd.start(dir, framework, Map.of(), "--cmd", command.apply(port),
-                "--listen", "127.0.0.1:" + port, "--ready-timeout", "120s", "--drain-timeout", "30s")) {
+                "--listen", "127.0.0.1:" + port, "--ready-timeout", "240s", "--drain-timeout", "30s")) {
             long daemonPid = endlessd.pid();
             long previous = endlessd.awaitServing(1);
             List<Long> readyMillis = new ArrayList<>(List.of(endlessd.readyMillis(1)));
