@@ -8,7 +8,7 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * What SIGTERM starts in a worker that adopted a socket, before the JVM's own handler runs the
+ * What SIGTERM starts in a worker that adopted a socket (in any other, nothing), before the JVM's own handler runs the
  * shutdown hooks (where Spring Boot's graceful shutdown lives): this process stops accepting at once
  * ({@link Adoptions#stopAccepting}), the servers without a graceful shutdown of their own are drained
  * here, within {@code ENDLESSD_DRAIN_TIMEOUT_MS} less a margin, and then the previous handler exits
@@ -45,12 +45,14 @@ final class Drain implements SignalHandler {
             return;
         }
         long deadline = System.nanoTime() + Math.max(0, drainMillis - EXIT_MARGIN_MILLIS) * 1_000_000L;
-        Adoptions.stopAccepting();
-        if (HttpServerHooks.any()) {
-            HttpServerHooks.drain(deadline);
-        }
-        if (EmbeddedServers.any()) {
-            EmbeddedServers.drain(deadline);
+        if (Adoptions.any()) {
+            Adoptions.stopAccepting();
+            if (HttpServerHooks.any()) {
+                HttpServerHooks.drain(deadline);
+            }
+            if (EmbeddedServers.any()) {
+                EmbeddedServers.drain(deadline);
+            }
         }
         if (previous == SignalHandler.SIG_DFL || previous == SignalHandler.SIG_IGN || previous == null) {
             // SIG_DFL here means the JVM had no handler of its own (-Xrs): exit as the signal would have.

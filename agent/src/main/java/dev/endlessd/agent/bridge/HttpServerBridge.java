@@ -1,7 +1,6 @@
 package dev.endlessd.agent.bridge;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.reflect.UndeclaredThrowableException;
 
 /**
  * Like {@link JdkBridge}, defined into {@code sun.net.httpserver} (module jdk.httpserver, platform
@@ -23,20 +22,25 @@ public final class HttpServerBridge {
     public static void starting(Object server) {
         try {
             STARTING.invokeExact(server);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new UndeclaredThrowableException(e);
+            throw rethrow(e);
         }
     }
 
     public static void responding(Object exchange, int status, long length) {
         try {
             RESPONDING.invokeExact(exchange, status, length);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new UndeclaredThrowableException(e);
+            throw rethrow(e);
         }
+    }
+
+    /**
+     * Throws {@code e} as it is: a handle throws only what its method declares, which the caller
+     * declares too, so no checked exception is hidden.
+     */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException rethrow(Throwable e) throws T {
+        throw (T) e;
     }
 }

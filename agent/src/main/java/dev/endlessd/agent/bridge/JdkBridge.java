@@ -3,7 +3,6 @@ package dev.endlessd.agent.bridge;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
-import java.lang.reflect.UndeclaredThrowableException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
@@ -48,80 +47,73 @@ public final class JdkBridge {
     public static void channelBind(ProtocolFamily family, FileDescriptor fd, InetAddress host, int port) throws IOException {
         try {
             CHANNEL_BIND.invokeExact(family, fd, host, port);
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new UndeclaredThrowableException(e);
+            throw rethrow(e);
         }
     }
 
     public static void serverSocketBind(FileDescriptor fd, InetAddress host, int port) throws IOException {
         try {
             SERVER_SOCKET_BIND.invokeExact(fd, host, port);
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new UndeclaredThrowableException(e);
+            throw rethrow(e);
         }
     }
 
     public static void asyncBind(FileDescriptor fd, InetAddress host, int port) throws IOException {
         try {
             ASYNC_BIND.invokeExact(fd, host, port);
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new UndeclaredThrowableException(e);
+            throw rethrow(e);
         }
     }
 
     public static void listen(FileDescriptor fd, int backlog) throws IOException {
         try {
             LISTEN.invokeExact(fd, backlog);
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new UndeclaredThrowableException(e);
+            throw rethrow(e);
         }
     }
 
     public static int accept(FileDescriptor fd, FileDescriptor newfd, InetSocketAddress[] address) throws IOException {
         try {
             return (int) ACCEPT.invokeExact(fd, newfd, address);
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new UndeclaredThrowableException(e);
+            throw rethrow(e);
         }
     }
 
     public static void configureBlocking(FileDescriptor fd, boolean blocking) throws IOException {
         try {
             CONFIGURE_BLOCKING.invokeExact(fd, blocking);
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new UndeclaredThrowableException(e);
+            throw rethrow(e);
         }
     }
 
     public static void interestOps(SelectionKey key, int ops) {
         try {
             INTEREST_OPS.invokeExact(key, ops);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new UndeclaredThrowableException(e);
+            throw rethrow(e);
         }
     }
 
     public static void selecting(Selector selector, Consumer<SelectionKey> action, long timeout) {
         try {
             SELECTING.invokeExact(selector, action, timeout);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new UndeclaredThrowableException(e);
+            throw rethrow(e);
         }
+    }
+
+    /**
+     * Throws {@code e} as it is: a handle throws only what its method declares, which the caller
+     * declares too, so no checked exception is hidden.
+     */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException rethrow(Throwable e) throws T {
+        throw (T) e;
     }
 }

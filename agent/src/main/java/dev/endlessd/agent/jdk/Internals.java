@@ -90,50 +90,40 @@ public final class Internals {
     public static void bind(ProtocolFamily family, FileDescriptor fd, InetAddress address, int port) throws IOException {
         try {
             NET_BIND_FAMILY.invokeExact(family, fd, address, port);
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw rethrow(e);
         }
     }
 
     public static void bind(FileDescriptor fd, InetAddress address, int port) throws IOException {
         try {
             NET_BIND.invokeExact(fd, address, port);
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw rethrow(e);
         }
     }
 
     public static void listen(FileDescriptor fd, int backlog) throws IOException {
         try {
             NET_LISTEN.invokeExact(fd, backlog);
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw rethrow(e);
         }
     }
 
     public static int accept(FileDescriptor fd, FileDescriptor newfd, InetSocketAddress[] address) throws IOException {
         try {
             return (int) NET_ACCEPT.invokeExact(fd, newfd, address);
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw rethrow(e);
         }
     }
 
     public static InetSocketAddress localAddress(FileDescriptor fd) throws IOException {
         try {
             return (InetSocketAddress) NET_LOCAL_ADDRESS.invokeExact(fd);
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw rethrow(e);
         }
     }
 
@@ -141,10 +131,8 @@ public final class Internals {
     public static void configureBlocking(FileDescriptor fd, boolean blocking) throws IOException {
         try {
             CONFIGURE_BLOCKING.invokeExact(fd, blocking);
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw rethrow(e);
         }
     }
 
@@ -152,10 +140,8 @@ public final class Internals {
     public static FileDescriptor fileDescriptor(int fd) {
         try {
             return (FileDescriptor) NEW_FD.invokeExact(fd);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw rethrow(e);
         }
     }
 
@@ -163,10 +149,8 @@ public final class Internals {
     public static int fdVal(FileDescriptor fd) {
         try {
             return (int) FD_VAL.invokeExact(fd);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw rethrow(e);
         }
     }
 
@@ -174,10 +158,8 @@ public final class Internals {
     public static void dup2(int source, int target) throws IOException {
         try {
             DUP2.invokeExact(source, target);
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw rethrow(e);
         }
     }
 
@@ -189,10 +171,8 @@ public final class Internals {
             }
             int family = (int) ADDRESS_FAMILY.invokeExact(fd);
             return (family == AF_INET || family == AF_INET6) && !(boolean) IS_CONNECTED.invokeExact(fd);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw rethrow(e);
         }
     }
 
@@ -203,10 +183,17 @@ public final class Internals {
         }
         try {
             return (FileDescriptor) GET_FD.invokeExact((Object) channel);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw rethrow(e);
         }
+    }
+
+    /**
+     * Throws {@code e} as it is: a handle throws only what its method declares, which the caller
+     * declares too, so no checked exception is hidden.
+     */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException rethrow(Throwable e) throws T {
+        throw (T) e;
     }
 }

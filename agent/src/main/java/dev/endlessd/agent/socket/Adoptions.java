@@ -22,7 +22,8 @@ import java.util.function.BooleanSupplier;
  * channel keeps its own fd number, but that number now refers to endlessd's listening socket, with
  * endlessd's address and backlog, and closing the channel closes only this process's reference.
  *
- * <p>Thread-safe: writers synchronize on the class; readers on the accept path read one volatile array.
+ * <p>Thread-safe: adopting and the drain synchronize on the class (so no adoption slips past the
+ * drain); readers on the accept path read one volatile array.
  */
 public final class Adoptions {
     private static volatile InheritedSockets inherited = new InheritedSockets(List.of());
@@ -45,7 +46,8 @@ public final class Adoptions {
      *
      * @param what the kind of server socket, for the log
      */
-    public static boolean adopt(FileDescriptor fd, InetAddress host, int port, String what) throws IOException {
+    public static synchronized boolean adopt(FileDescriptor fd, InetAddress host, int port, String what)
+            throws IOException {
         InheritedSocket socket = match(host, port);
         if (socket == null) {
             return false;
@@ -53,29 +55,25 @@ public final class Adoptions {
         int target = Internals.fdVal(fd);
         Internals.dup2(socket.fd(), target);
         Internals.configureBlocking(fd, false);
-        synchronized (Adoptions.class) {
-            FileDescriptor[] grown = Arrays.copyOf(channels, channels.length + 1);
-            grown[channels.length] = fd;
-            channels = grown;
-        }
+        FileDescriptor[] grown = Arrays.copyOf(channels, channels.length + 1);
+        grown[channels.length] = fd;
+        channels = grown;
         adopted(socket, target, what, host, port);
         return true;
     }
 
     /** Like {@link #adopt} for a socket the JDK does not know, given by its fd number. */
-    public static boolean adoptNative(int target, BooleanSupplier open, InetAddress host, int port, String what)
-            throws IOException {
+    public static synchronized boolean adoptNative(int target, BooleanSupplier open, InetAddress host, int port,
+                                                   String what) throws IOException {
         InheritedSocket socket = match(host, port);
         if (socket == null) {
             return false;
         }
         Internals.dup2(socket.fd(), target);
         Internals.configureBlocking(Internals.fileDescriptor(target), false);
-        synchronized (Adoptions.class) {
-            NativeSocket[] grown = Arrays.copyOf(nativeSockets, nativeSockets.length + 1);
-            grown[nativeSockets.length] = new NativeSocket(target, open);
-            nativeSockets = grown;
-        }
+        NativeSocket[] grown = Arrays.copyOf(nativeSockets, nativeSockets.length + 1);
+        grown[nativeSockets.length] = new NativeSocket(target, open);
+        nativeSockets = grown;
         adopted(socket, target, what, host, port);
         return true;
     }
@@ -100,6 +98,11 @@ public final class Adoptions {
         Log.info("adopted " + socket + " for the app's " + what + " bind to " + InheritedSocket.describe(host, port)
                 + ": its fd " + target + " now shares endlessd's listening socket (no bind, no listen, O_NONBLOCK kept)");
         Readiness.adopted();
+    }
+
+    /** Whether this process adopted any socket: only then is the drain the agent's business. */
+    public static boolean any() {
+        return channels.length > 0 || nativeSockets.length > 0;
     }
 
     public static boolean isAdopted(FileDescriptor fd) {

@@ -45,6 +45,18 @@ sealed interface Patch {
         }
     }
 
+    /**
+     * In {@code method}, the result of each {@code INVOKESTATIC owner.name desc} (a method returning a
+     * value) passes through {@code hookOwner.hookName}, which takes the result and returns the one to use.
+     */
+    record AfterCall(String method, String owner, String name, String desc, String hookOwner, String hookName)
+            implements Patch {
+        @Override
+        public String describe() {
+            return "calls to " + owner.replace('/', '.') + "." + name + " in " + method;
+        }
+    }
+
     /** For the log when a patch found nothing to change in its class. */
     String describe();
 }

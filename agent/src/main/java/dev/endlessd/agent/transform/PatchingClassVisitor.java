@@ -70,6 +70,16 @@ final class PatchingClassVisitor extends ClassVisitor {
                     }
                 }
                 super.visitMethodInsn(opcode, owner, callee, calleeDesc, itf);
+                for (Patch patch : patches) {
+                    if (opcode == Opcodes.INVOKESTATIC && patch instanceof Patch.AfterCall after
+                            && after.method().equals(name) && after.owner().equals(owner) && after.name().equals(callee)
+                            && after.desc().equals(calleeDesc)) {
+                        String result = Type.getReturnType(calleeDesc).getDescriptor();
+                        super.visitMethodInsn(Opcodes.INVOKESTATIC, after.hookOwner(), after.hookName(),
+                                "(" + result + ")" + result, false);
+                        applied.add(patch);
+                    }
+                }
             }
 
             @Override

@@ -15,7 +15,9 @@ import java.util.Map;
  *   <li>Spring Boot's {@code SpringApplication.run}: default properties for a graceful shutdown, READY on return.
  *   <li>Embedded Jetty and Vert.x: found at start, stopped gracefully on SIGTERM (unless Spring Boot runs them);
  *       Vert.x's HTTP/1.x replies say {@code Connection: close} while the worker drains.
- *   <li>Netty's native epoll transport: bind, listen and {@code epoll_ctl} of its server socket.
+ *   <li>Undertow's graceful shutdown (Spring Boot's): a request on a kept-alive connection is served with
+ *       {@code Connection: close} instead of refused with 503.
+ *   <li>Netty's native epoll transport: bind, listen, accept and {@code epoll_ctl} of its server socket.
  * </ul>
  */
 final class Plan {
@@ -25,6 +27,8 @@ final class Plan {
     private static final String NETTY_HOOKS = "dev/endlessd/agent/hook/NettyHooks";
     private static final String EMBEDDED_SERVERS = "dev/endlessd/agent/hook/EmbeddedServers";
     private static final String VERTX_HOOKS = "dev/endlessd/agent/hook/VertxHooks";
+    private static final String UNDERTOW_HOOKS = "dev/endlessd/agent/hook/UndertowHooks";
+    private static final String UNDERTOW_GRACEFUL = "io/undertow/server/handlers/GracefulShutdownHandler";
 
     private static final String NET = "sun/nio/ch/Net";
     private static final String IOUTIL = "sun/nio/ch/IOUtil";
@@ -75,6 +79,11 @@ final class Plan {
             Map.entry("io/vertx/core/http/impl/Http1xServerResponse", List.of(
                     new Patch.FieldRead("io/vertx/core/http/impl/Http1xServerResponse", "keepAlive", "Z", VERTX_HOOKS,
                             "keepAlive"))),
+            Map.entry(UNDERTOW_GRACEFUL, List.of(
+                    new Patch.OnEntry("handleRequest", "(Lio/undertow/server/HttpServerExchange;)V", UNDERTOW_HOOKS,
+                            "handling", "(Ljava/lang/Object;Ljava/lang/Object;)V", false, false),
+                    new Patch.AfterCall("handleRequest", UNDERTOW_GRACEFUL, "isShutdown", "(J)Z", UNDERTOW_HOOKS,
+                            "refuses"))),
             Map.entry("io/netty/channel/unix/Socket", List.of(
                     new Patch.OnEntry("bind", "(Ljava/net/SocketAddress;)V", NETTY_HOOKS, "bind",
                             "(Ljava/lang/Object;Ljava/net/SocketAddress;)Z", false, true),

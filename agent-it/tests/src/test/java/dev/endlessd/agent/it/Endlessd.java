@@ -119,9 +119,13 @@ final class Endlessd implements AutoCloseable {
 
     /** Milliseconds from spawn to READY of generation {@code generation}, as endlessd logged it. */
     long readyMillis(long generation) {
-        Matcher matcher = awaitLog("gen=" + generation + " pid=\\d+ ready after ([\\d.]+) ?(ms|s)");
-        double value = Double.parseDouble(matcher.group(1));
-        return Math.round(matcher.group(2).equals("s") ? value * 1000 : value);
+        Matcher matcher = awaitLog("gen=" + generation + " pid=\\d+ ready after (?:(\\d+) ms|(?:(\\d+)m)?(?:([\\d.]+)s)?) \\(");
+        if (matcher.group(1) != null) {
+            return Long.parseLong(matcher.group(1));
+        }
+        long minutes = matcher.group(2) == null ? 0 : Long.parseLong(matcher.group(2));
+        double seconds = matcher.group(3) == null ? 0 : Double.parseDouble(matcher.group(3));
+        return minutes * 60_000 + Math.round(seconds * 1000);
     }
 
     /** {@code endlessd reload}: returns once the new worker serves; fails the test with the reason otherwise. */

@@ -67,45 +67,26 @@ final class Load implements AutoCloseable {
         while (running.get()) {
             boolean reused = connection != null;
             try {
-                if (connection == null) {
-                    connection = new Connection(address);
-                }
-                Reply reply = connection.exchange(request);
-                record(reply);
-                if (!keepAlive || reply.close()) {
-                    connection.close();
+                connection = exchange(connection, request, keepAlive);
+            } catch (IOException e) {
+                if (reused && e instanceof Refused refused && refused.nothingCame) {
+                    (isReset(refused.getCause()) ? retriedAfterReset : retriedAfterClose).incrementAndGet();
+                    try {
+                        connection = exchange(null, request, keepAlive);
+                    } catch (IOException again) {
+                        failures.add("after a retry: " + again.getCause());
+                        connection = null;
+                    }
+                } else {
+                    failures.add((reused ? "reused connection: " : "new connection: ") + e.getCause());
                     connection = null;
                 }
+            }
+            try {
                 Thread.sleep(THINK_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
-            } catch (IOException e) {
-                if (connection != null) {
-                    connection.close();
-                }
-                boolean nothingCame = connection != null && connection.replyBytes == 0;
-                connection = null;
-                if (reused && nothingCame && (e instanceof EOFException || isReset(e))) {
-                    (isReset(e) ? retriedAfterReset : retriedAfterClose).incrementAndGet();
-                    try {
-                        connection = new Connection(address);
-                        Reply reply = connection.exchange(request);
-                        record(reply);
-                        if (!keepAlive || reply.close()) {
-                            connection.close();
-                            connection = null;
-                        }
-                    } catch (IOException again) {
-                        failures.add("after a retry: " + again);
-                        if (connection != null) {
-                            connection.close();
-                            connection = null;
-                        }
-                    }
-                } else {
-                    failures.add((reused ? "reused connection: " : "new connection: ") + e);
-                }
             }
         }
         if (connection != null) {
@@ -113,7 +94,44 @@ final class Load implements AutoCloseable {
         }
     }
 
-    private static boolean isReset(IOException e) {
+    /**
+     * One request on {@code connection} (a new one if null); returns the connection to reuse, null when
+     * it was closed. A failure closes the connection and says whether any byte of the reply came.
+     */
+    private Connection exchange(Connection connection, byte[] request, boolean keepAlive) throws Refused {
+        Connection used = connection;
+        try {
+            if (used == null) {
+                used = new Connection(address);
+            }
+            Reply reply = used.exchange(request);
+            record(reply);
+            if (!keepAlive || reply.close()) {
+                used.close();
+                return null;
+            }
+            return used;
+        } catch (IOException e) {
+            if (used != null) {
+                used.close();
+            }
+            boolean nothingCame = used != null && used.replyBytes == 0 && (e instanceof EOFException || isReset(e));
+            throw new Refused(e, nothingCame);
+        }
+    }
+
+    /** A failed exchange; {@code nothingCame}: closed or reset before a byte of the reply, so it may be sent again. */
+    private static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final boolean nothingCame;
+
+        Refused(IOException cause, boolean nothingCame) {
+            super(cause);
+            this.nothingCame = nothingCame;
+        }
+    }
+
+    private static boolean isReset(Throwable e) {
         return e instanceof SocketException && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("reset");
     }
 
