@@ -1,7 +1,9 @@
 package dev.endlessd.agent.it;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +41,8 @@ class PlainServersIT {
 
     @Test
     void jdkHttpServerOnJdk25ReloadsWithoutAFailedRequest(@TempDir Path dir) throws Exception {
-        ReloadScenario.run(dir, "jdk-httpserver-25", port -> JDK25 + "/bin/java " + server() + " " + port);
+        Assumptions.assumeTrue(Files.isExecutable(Path.of(JDK25, "bin", "java")), "no JDK 25 at " + JDK25);
+        ReloadScenario.run(dir, "jdk-httpserver-25", port -> ReloadScenario.java(JDK25 + "/bin/java") + " " + server() + " " + port);
     }
 
     private static Path server() {

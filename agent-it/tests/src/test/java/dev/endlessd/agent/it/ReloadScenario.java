@@ -30,9 +30,17 @@ final class ReloadScenario {
                 .toAbsolutePath().normalize();
     }
 
-    /** The java command the apps run with: {@code -Dagent.it.java=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java} for another JDK. */
+    /**
+     * The java command the apps run with ({@code -Dagent.it.java=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+     * for another JDK), with the JIT and GC that start a JVM for the least CPU: the suite starts some
+     * fifty JVMs on two cores, and the agent's part does not depend on either.
+     */
     static String java() {
-        return System.getProperty("agent.it.java", "java");
+        return java(System.getProperty("agent.it.java", "java"));
+    }
+
+    static String java(String executable) {
+        return executable + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
     }
 
     /**
