@@ -1,6 +1,6 @@
 package dev.endlessd.cli;
 
-import dev.endlessd.daemon.Durations;
+import dev.endlessd.time.Durations;
 import dev.endlessd.socket.ListenSpec;
 import java.time.Duration;
 import picocli.CommandLine;

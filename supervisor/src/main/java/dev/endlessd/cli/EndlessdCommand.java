@@ -1,10 +1,10 @@
 package dev.endlessd.cli;
 
-import dev.endlessd.daemon.Daemon;
-import dev.endlessd.daemon.DaemonConfig;
-import dev.endlessd.daemon.DaemonFiles;
-import dev.endlessd.daemon.StartupException;
 import dev.endlessd.daemon.SupervisorSettings;
+import dev.endlessd.instance.Daemon;
+import dev.endlessd.instance.DaemonConfig;
+import dev.endlessd.instance.DaemonFiles;
+import dev.endlessd.instance.StartupException;
 import dev.endlessd.os.Posix;
 import dev.endlessd.socket.ListenSpec;
 import dev.endlessd.spawn.RunAs;

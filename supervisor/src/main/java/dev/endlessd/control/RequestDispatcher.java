@@ -1,5 +1,6 @@
 package dev.endlessd.control;
 
+import dev.endlessd.daemon.Phase;
 import dev.endlessd.daemon.ReloadOutcome;
 import dev.endlessd.daemon.Supervisor;
 import dev.endlessd.daemon.SupervisorSnapshot;
@@ -73,7 +74,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<ControlRequest
     }
 
     private static String keepsServing(SupervisorSnapshot after) {
-        if (after.phase() == Supervisor.Phase.STOPPING || after.phase() == Supervisor.Phase.STOPPED) {
+        if (after.phase() == Phase.STOPPING || after.phase() == Phase.STOPPED) {
             return "";
         }
         return after.serving()

@@ -1,6 +1,6 @@
 package dev.endlessd.control;
 
-import dev.endlessd.daemon.Durations;
+import dev.endlessd.time.Durations;
 import dev.endlessd.daemon.ReloadOutcome;
 import dev.endlessd.daemon.ReloadRecord;
 import dev.endlessd.daemon.WorkerSnapshot;

@@ -3,10 +3,13 @@ package dev.endlessd.daemon;
 import dev.endlessd.notify.NotifyMessage;
 import dev.endlessd.spawn.ExitStatus;
 import dev.endlessd.spawn.Signals;
+import dev.endlessd.time.Durations;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -17,44 +20,54 @@ import org.slf4j.LoggerFactory;
 /**
  * The supervisor's decisions: which worker serves, when a new one starts, when old ones drain,
  * what a reload reports. Events in (start, reload, notify, exit, timers, stop), process actions
- * out (spawn, SIGTERM, SIGKILL).
+ * out (spawn, SIGTERM, SIGKILL). Every event passes {@link #handle}, which checks it against the
+ * table in {@link Transitions}; every change of phase passes {@link #enter}, which checks it against
+ * the same cell.
  *
  * <p>Not thread-safe by design: every method must be called on the supervisor's single thread
  * (the Netty event loop in production); other threads post events to it.
  *
- * <p>At most one new worker is starting at any time (the "attempt"). A reload that arrives while
- * one is starting is queued, and all queued reloads are served by one follow-up that starts after
- * the attempt settles, so the newest code always ends up running.
+ * <p>At most one new worker is starting at any time (the {@link Attempt}). A reload that arrives while
+ * one is starting is queued on that attempt, and all queued reloads are served by one follow-up that
+ * starts after it settles, so the newest code always ends up running.
+ *
+ * <p>What its collaborators throw never leaves an event half-handled: a worker that cannot be
+ * started, for any reason, fails its attempt like a worker that exited; a waiter or listener that
+ * throws is logged and the others are still told; a timer that cannot be armed is replaced by acting
+ * at once.
  */
 public final class Supervisor implements WorkerEvents {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
     private static final Duration LEFTOVER_POLL = Duration.ofMillis(200);
 
-    /** Where the service as a whole is. */
-    public enum Phase {
-        NEW, STARTING, SERVING, RELOADING, RESTARTING, STOPPING, STOPPED;
+    /** The one worker being started, who waits to hear how it went, and who asked for another meanwhile. */
+    private static final class Attempt {
+        final Phase phase;
+        final Worker worker;
+        final List<Consumer<ReloadOutcome>> waiters;
+        final List<Consumer<ReloadOutcome>> queued = new ArrayList<>();
 
-        public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+        /** @param phase LAUNCHING, RELOADING or RESTARTING: why the worker is started */
+        Attempt(Phase phase, Worker worker, List<Consumer<ReloadOutcome>> waiters) {
+            this.phase = phase;
+            this.worker = worker;
+            this.waiters = waiters;
+        }
+
+        /** "start", "reload", "restart": what status and the log call it. */
+        String kind() {
+            return switch (phase) {
+                case LAUNCHING -> "start";
+                case RESTARTING -> "restart";
+                default -> "reload";
+            };
         }
     }
 
-    /** Why a worker is being started. */
-    private enum Kind {
-        START("start"), RELOAD("reload"), RESTART("restart");
-
-        private final String label;
-
-        Kind(String label) {
-            this.label = label;
-        }
-    }
-
-    /** The one worker currently starting, and everyone waiting to hear how it went. */
-    private record Attempt(Kind kind, Worker worker, List<Consumer<ReloadOutcome>> waiters) {
-        void complete(ReloadOutcome outcome) {
-            waiters.forEach(waiter -> waiter.accept(outcome));
-        }
+    /** Told of every change of phase, on the supervisor's thread. */
+    public interface PhaseListener {
+        /** @param status one line for humans, e.g. "serving: gen=3 pid=4242" */
+        void entered(Phase phase, String status);
     }
 
     private final SupervisorSettings settings;
@@ -67,27 +80,30 @@ public final class Supervisor implements WorkerEvents {
 
     private final List<Worker> workers = new ArrayList<>();
     private final List<Worker> leftoverGroups = new ArrayList<>();
-    private final List<Consumer<ReloadOutcome>> queuedReloadWaiters = new ArrayList<>();
+    /** The events being handled, innermost first: a ready worker runs the reload queued behind it. */
+    private final Deque<Event> handling = new ArrayDeque<>();
     private Phase phase = Phase.NEW;
-    private long lastGeneration;
-    private Worker serving;
+    /** The worker starting: set exactly while LAUNCHING, RELOADING or RESTARTING. */
     private Attempt attempt;
+    /** Set only while BACKING_OFF. */
     private Timers.Timer restartTimer;
+    private long lastGeneration;
     private ReloadRecord lastReload;
     private int exitCode;
 
-    /** Told of every change of phase, on the supervisor's thread. */
-    public interface PhaseListener {
-        /** @param status one line for humans, e.g. "serving: gen=3 pid=4242" */
-        void entered(Phase phase, String status);
-    }
-
     /**
+     * A supervisor of real processes, to be driven on {@code thread}.
+     *
      * @param onStopped called once, with the exit code, when the last worker is gone after a stop
      * @param listener  told of every change of phase
      */
-    public Supervisor(SupervisorSettings settings, WorkerStarter starter, Timers timers, Clock wallClock,
+    public Supervisor(SupervisorSettings settings, ProcessWorkerStarter starter, SupervisorThread thread,
                       IntConsumer onStopped, PhaseListener listener) {
+        this(settings, starter, thread, Clock.systemUTC(), onStopped, listener);
+    }
+
+    Supervisor(SupervisorSettings settings, WorkerStarter starter, Timers timers, Clock wallClock,
+               IntConsumer onStopped, PhaseListener listener) {
         this.settings = settings;
         this.starter = starter;
         this.timers = timers;
@@ -104,14 +120,13 @@ public final class Supervisor implements WorkerEvents {
 
     /** Starts the first worker, unless a stop came first. */
     public void start() {
-        if (phase == Phase.STOPPED) {
-            return;
-        }
-        if (phase != Phase.NEW) {
-            throw new IllegalStateException("already started");
-        }
-        enter(Phase.STARTING, "starting gen=" + (lastGeneration + 1));
-        launch(Kind.START, new ArrayList<>());
+        handle(Event.START, rule -> {
+            switch (rule) {
+                case MOVE -> launch(Phase.LAUNCHING, new ArrayList<>());
+                case REFUSE -> throw new IllegalStateException("already started (" + phase.label() + ")");
+                default -> log.debug("not starting: endlessd is {}", phase.label());
+            }
+        });
     }
 
     /**
@@ -121,56 +136,47 @@ public final class Supervisor implements WorkerEvents {
      * @param waiter  told the outcome exactly once
      */
     public void reload(String origin, Consumer<ReloadOutcome> waiter) {
-        if (phase == Phase.STOPPING || phase == Phase.STOPPED) {
-            waiter.accept(new ReloadOutcome.Failed(0, "endlessd is " + phase.label() + ", not reloading"));
-            return;
-        }
-        if (phase == Phase.NEW) {
-            waiter.accept(new ReloadOutcome.Failed(0, "endlessd has not started its first worker yet"));
-            return;
-        }
-        if (attempt != null) {
-            queuedReloadWaiters.add(waiter);
-            log.info("reload requested ({}) while {} is starting: queued, runs once it is ready or has failed",
-                    origin, attempt.worker());
-            return;
-        }
-        log.info("reload requested ({})", origin);
-        cancelRestartTimer();
-        List<Consumer<ReloadOutcome>> waiters = new ArrayList<>();
-        waiters.add(waiter);
-        launchReload(waiters);
+        handle(Event.RELOAD, rule -> {
+            switch (rule) {
+                case REFUSE -> tell(List.of(waiter), new ReloadOutcome.Failed(0, phase == Phase.NEW
+                        ? "endlessd has not started its first worker yet"
+                        : "endlessd is " + phase.label() + ", not reloading"));
+                case STAY -> {
+                    attempt.queued.add(waiter);
+                    log.info("reload requested ({}) while {} is starting: queued, runs once it is ready or has failed",
+                            origin, attempt.worker);
+                }
+                default -> {
+                    log.info("reload requested ({})", origin);
+                    List<Consumer<ReloadOutcome>> waiters = new ArrayList<>();
+                    waiters.add(waiter);
+                    launch(Phase.RELOADING, waiters);
+                }
+            }
+        });
     }
 
     /** Graceful shutdown: every worker drains; {@code onStopped} runs when the last one is gone. */
     public void stop(String origin) {
-        if (phase == Phase.STOPPING || phase == Phase.STOPPED) {
-            return;
-        }
-        log.info("stopping ({}): draining {} worker(s), SIGKILL after {}", origin, workers.size(),
-                Durations.format(settings.drainTimeout()));
-        enter(Phase.STOPPING, "stopping: draining " + workers.size() + " worker(s)");
-        cancelRestartTimer();
-        failPendingReloads("endlessd is stopping");
-        for (Worker worker : List.copyOf(workers)) {
-            if (worker.state() == WorkerState.STARTING || worker.state() == WorkerState.READY) {
-                drain(worker, "endlessd is stopping");
+        handle(Event.STOP, rule -> {
+            if (rule == Transitions.Rule.Kind.MOVE) {
+                stopAll(origin);
             }
-        }
-        finishIfIdle();
+        });
     }
 
     /** Immediate shutdown: SIGKILL to every worker's process group. */
     public void kill(String origin) {
-        if (phase == Phase.STOPPED) {
-            return;
-        }
-        stop(origin);
-        if (phase == Phase.STOPPING) {
-            log.warn("{}: killing {} worker(s) now", origin, workers.size());
-            workers.forEach(worker -> starter.signal(worker, Signals.SIGKILL, true));
-            leftoverGroups.forEach(worker -> starter.signal(worker, Signals.SIGKILL, true));
-        }
+        handle(Event.KILL, rule -> {
+            if (rule == Transitions.Rule.Kind.MOVE) {
+                stopAll(origin);
+            }
+            if (phase == Phase.STOPPING) {
+                log.warn("{}: killing {} worker(s) now", origin, workers.size());
+                workers.forEach(worker -> starter.signal(worker, Signals.SIGKILL, true));
+                leftoverGroups.forEach(worker -> starter.signal(worker, Signals.SIGKILL, true));
+            }
+        });
     }
 
     public SupervisorSnapshot snapshot() {
@@ -195,7 +201,7 @@ public final class Supervisor implements WorkerEvents {
         if (message.stopping()) {
             log.info("{} reports STOPPING=1", worker);
         }
-        if (worker.state() != WorkerState.STARTING || !isCandidate(worker)) {
+        if (!isStartingCandidate(worker)) {
             if (message.ready()) {
                 log.debug("{} sent READY=1 while {}: ignored", worker, worker.state().label());
             }
@@ -203,33 +209,32 @@ public final class Supervisor implements WorkerEvents {
         }
         message.extendTimeout().ifPresent(extension -> {
             log.info("{} asks for {} more to get ready (EXTEND_TIMEOUT_USEC)", worker, Durations.format(extension));
-            worker.readyTimer(timers.schedule(extension,
-                    () -> readyTimedOut(worker, extension, "EXTEND_TIMEOUT_USEC")));
+            armReadyTimeout(worker, extension, "EXTEND_TIMEOUT_USEC");
         });
         if (message.ready()) {
-            becameReady(worker, "READY=1");
+            candidateReady(worker, "READY=1");
         }
     }
 
     @Override
     public void exited(Worker worker, ExitStatus status) {
-        if (!worker.alive()) {
+        if (!workers.remove(worker)) {
+            log.debug("{} exited ({}), but is none of ours any more: ignored", worker, status);
             return;
         }
         WorkerState was = worker.state();
         long now = timers.nanoTime();
         worker.markExited();
-        workers.remove(worker);
-        starter.release(worker);
+        release(worker);
         stopLeftoverGroup(worker);
         switch (was) {
             case STARTING -> {
                 log.warn("{} exited before it was ready: {}", worker, status);
-                if (isCandidate(worker)) {
+                if (attempt != null && attempt.worker == worker) {
                     candidateFailed("worker exited with " + status + " before it was ready");
                 }
             }
-            case READY -> servingWorkerDied(worker, status, worker.servingFor(now));
+            case READY -> servingExited(worker, status, worker.servingFor(now));
             case DRAINING -> log.info("{} exited after draining {}: {}", worker,
                     Durations.format(worker.drainingFor(now)), status);
             case EXITED -> throw new IllegalStateException(worker + " exited twice");
@@ -237,63 +242,107 @@ public final class Supervisor implements WorkerEvents {
         finishIfIdle();
     }
 
-    private void launchReload(List<Consumer<ReloadOutcome>> waiters) {
-        enter(Phase.RELOADING, "reloading: starting gen=" + (lastGeneration + 1));
-        launch(Kind.RELOAD, waiters);
+    /**
+     * The one door of every event: looks up its cell for the current phase, refuses what can never
+     * happen there before touching anything, and lets {@code action} act on the cell's kind (a MOVE
+     * action must {@link #enter} one of the cell's phases). Package-private for the exhaustive test.
+     *
+     * @throws IllegalStateException when the table says the event cannot happen in this phase
+     */
+    void handle(Event event, Consumer<Transitions.Rule.Kind> action) {
+        Transitions.Rule rule = Transitions.rule(phase, event);
+        if (rule.kind() == Transitions.Rule.Kind.NEVER) {
+            throw new IllegalStateException(event + " cannot happen while " + phase.label() + " (a bug in endlessd)");
+        }
+        handling.push(event);
+        try {
+            action.accept(rule.kind());
+        } finally {
+            handling.pop();
+        }
     }
 
-    private void launch(Kind kind, List<Consumer<ReloadOutcome>> waiters) {
-        Worker worker = new Worker(++lastGeneration, timers.nanoTime());
-        attempt = new Attempt(kind, worker, waiters);
+    /**
+     * Starts the next generation as the attempt of {@code why} (LAUNCHING, RELOADING or RESTARTING).
+     * Whatever the starter throws fails the attempt: it promises to leave nothing behind when it does.
+     */
+    private void launch(Phase why, List<Consumer<ReloadOutcome>> waiters) {
+        Worker worker = new Worker(lastGeneration + 1, timers.nanoTime());
+        enter(why, switch (why) {
+            case LAUNCHING -> "starting gen=" + worker.generation();
+            case RESTARTING -> "no worker serves: starting gen=" + worker.generation();
+            default -> "reloading: starting gen=" + worker.generation();
+        }, new Attempt(why, worker, waiters));
+        lastGeneration = worker.generation();
         int pid;
         try {
             pid = starter.start(worker, this);
         } catch (IOException e) {
             log.error("gen={} could not be started: {}", worker.generation(), e.getMessage());
             candidateFailed("cannot start worker: " + e.getMessage());
-            finishIfIdle();
+            return;
+        } catch (RuntimeException | Error e) {
+            log.error("gen={} could not be started", worker.generation(), e);
+            candidateFailed("cannot start worker: " + e);
             return;
         }
         worker.spawned(pid);
         workers.add(worker);
-        log.info("{} spawned ({})", worker, kind.label);
-        worker.readyTimer(timers.schedule(settings.readyTimeout(),
-                () -> readyTimedOut(worker, settings.readyTimeout(), "--ready-timeout")));
-        settings.readyAfter().ifPresent(after -> timers.schedule(after, () -> {
-            if (worker.state() == WorkerState.STARTING && isCandidate(worker)) {
-                becameReady(worker, "alive for " + Durations.format(after) + ", --ready-after");
+        log.info("{} spawned ({})", worker, attempt.kind());
+        if (!armReadyTimeout(worker, settings.readyTimeout(), "--ready-timeout")) {
+            starter.signal(worker, Signals.SIGKILL, true);
+            worker.markDraining(timers.nanoTime());
+            candidateFailed("cannot arm its ready timeout; killed");
+            return;
+        }
+        settings.readyAfter().ifPresent(after -> arm("the --ready-after timer of " + worker, after, () -> {
+            if (isStartingCandidate(worker)) {
+                candidateReady(worker, "alive for " + Durations.format(after) + ", --ready-after");
             }
         }));
     }
 
-    private void becameReady(Worker worker, String how) {
-        worker.markReady(timers.nanoTime());
-        starter.ready(worker);
-        Attempt settled = attempt;
-        attempt = null;
-        log.info("{} ready after {} ({})", worker, Durations.format(worker.timeToReady()), how);
-        for (Worker other : List.copyOf(workers)) {
-            if (other != worker && other.state() == WorkerState.READY) {
-                drain(other, "replaced by gen=" + worker.generation());
+    /** @return false when the timer could not be armed (the old deadline, if any, stays) */
+    private boolean armReadyTimeout(Worker worker, Duration within, String setBy) {
+        Timers.Timer timer = arm("the ready timeout of " + worker, within, () -> readyTimedOut(worker, within, setBy));
+        if (timer != null) {
+            worker.readyTimer(timer);
+        }
+        return timer != null;
+    }
+
+    private void candidateReady(Worker worker, String how) {
+        handle(Event.CANDIDATE_READY, rule -> {
+            Attempt settled = attempt;
+            worker.markReady(timers.nanoTime());
+            log.info("{} ready after {} ({})", worker, Durations.format(worker.timeToReady()), how);
+            Optional<Worker> previous = serving().filter(other -> other != worker);
+            for (Worker other : List.copyOf(workers)) {
+                if (other != worker && other.state() == WorkerState.READY) {
+                    drain(other, "replaced by gen=" + worker.generation());
+                }
             }
-        }
-        Worker previous = serving;
-        serving = worker;
-        enter(Phase.SERVING, "serving: " + worker);
-        ReloadOutcome outcome = new ReloadOutcome.Succeeded(worker.generation(), worker.pid(), worker.timeToReady());
-        record(settled, outcome, worker.timeToReady());
-        if (settled.kind() == Kind.RELOAD && previous != null) {
-            log.info("reload succeeded: {} serves, {} drains", worker, previous);
-        } else {
-            log.info("{} serves ({})", worker, settled.kind().label);
-        }
-        settled.complete(outcome);
-        runQueuedReload();
+            enter(Phase.SERVING, "serving: " + worker, null);
+            ReloadOutcome outcome = new ReloadOutcome.Succeeded(worker.generation(), worker.pid(), worker.timeToReady());
+            record(settled, outcome, worker.timeToReady());
+            if (settled.phase == Phase.RELOADING && previous.isPresent()) {
+                log.info("reload succeeded: {} serves, {} drains", worker, previous.get());
+            } else {
+                log.info("{} serves ({})", worker, settled.kind());
+            }
+            try {
+                starter.ready(worker);
+            } catch (RuntimeException | Error e) {
+                log.error("{}: could not finish making it the serving worker", worker, e);
+            }
+            tell(settled.waiters, outcome);
+            runQueued(settled.queued);
+        });
     }
 
     /** @param setBy what set the deadline that passed, for the reason: the option or the worker's own extension */
     private void readyTimedOut(Worker worker, Duration waited, String setBy) {
-        if (worker.state() != WorkerState.STARTING || !isCandidate(worker)) {
+        if (!isStartingCandidate(worker)) {
             return;
         }
         String reason = "worker not ready within " + Durations.format(waited) + " (" + setBy + ")";
@@ -301,67 +350,100 @@ public final class Supervisor implements WorkerEvents {
         candidateFailed(reason);
     }
 
-    /** The starting worker will not serve: tell the waiters, then decide what runs next. */
+    /** The starting worker will not serve: decide what runs next, then tell the waiters. */
     private void candidateFailed(String reason) {
-        Attempt failed = attempt;
-        attempt = null;
-        ReloadOutcome outcome = new ReloadOutcome.Failed(failed.worker().generation(), reason);
-        record(failed, outcome, Duration.ofNanos(timers.nanoTime() - failed.worker().startedNanos()));
-        failed.complete(outcome);
-        if (phase == Phase.STOPPING) {
-            return;
-        }
-        if (serving != null) {
-            log.warn("{} of gen={} failed: {}; {} keeps serving", failed.kind().label, failed.worker().generation(),
-                    reason, serving);
-            enter(Phase.SERVING, "serving: " + serving + "; " + failed.kind().label + " of gen="
-                    + failed.worker().generation() + " failed: " + reason);
-            runQueuedReload();
-        } else if (failed.kind() == Kind.START) {
-            log.error("first worker failed: {}; nothing is serving, so endlessd stops (fix --cmd and start again)",
-                    reason);
-            exitCode = 1;
-            stop("first worker failed");
-        } else if (!queuedReloadWaiters.isEmpty()) {
-            runQueuedReload();
-        } else {
-            scheduleRestart(Duration.ZERO);
-        }
-    }
-
-    private void servingWorkerDied(Worker worker, ExitStatus status, Duration upFor) {
-        if (worker == serving) {
-            serving = null;
-        }
-        log.error("{} exited unexpectedly after serving {}: {}", worker, Durations.format(upFor), status);
-        if (attempt != null) {
-            log.info("{} is already starting and will take over", attempt.worker());
-        } else {
-            scheduleRestart(upFor);
-        }
-    }
-
-    private void scheduleRestart(Duration upFor) {
-        Duration delay = backoff.next(upFor);
-        enter(Phase.RESTARTING, "no worker serves: restarting in " + Durations.format(delay));
-        log.warn("restarting in {} (backoff doubles per failure up to {}); the sockets stay open and connections wait",
-                Durations.format(delay), Durations.format(settings.restartBackoffMax()));
-        restartTimer = timers.schedule(delay, () -> {
-            restartTimer = null;
-            if (phase == Phase.RESTARTING) {
-                launch(Kind.RESTART, new ArrayList<>());
+        handle(Event.CANDIDATE_FAILED, rule -> {
+            Attempt failed = attempt;
+            ReloadOutcome outcome = new ReloadOutcome.Failed(failed.worker.generation(), reason);
+            Duration took = Duration.ofNanos(timers.nanoTime() - failed.worker.startedNanos());
+            Optional<Worker> serving = serving();
+            record(failed, outcome, took);
+            if (failed.phase == Phase.LAUNCHING) {
+                log.error("first worker failed: {}; nothing is serving, so endlessd stops (fix --cmd and start again)",
+                        reason);
+                exitCode = 1;
+                stopAll("first worker failed", null);
+                tell(failed.waiters, outcome);
+                tell(failed.queued, new ReloadOutcome.Failed(0, "endlessd is stopping"));
+                return;
+            }
+            if (serving.isPresent()) {
+                log.warn("{} of gen={} failed: {}; {} keeps serving", failed.kind(), failed.worker.generation(), reason,
+                        serving.get());
+                enter(Phase.SERVING, "serving: " + serving.get() + "; " + failed.kind() + " of gen="
+                        + failed.worker.generation() + " failed: " + reason, null);
+                tell(failed.waiters, outcome);
+                runQueued(failed.queued);
+            } else if (!failed.queued.isEmpty()) {
+                log.warn("{} of gen={} failed: {}; running the reload queued behind it", failed.kind(),
+                        failed.worker.generation(), reason);
+                tell(failed.waiters, outcome);
+                launch(Phase.RELOADING, failed.queued);
+            } else {
+                log.warn("{} of gen={} failed: {}", failed.kind(), failed.worker.generation(), reason);
+                backOff(Duration.ZERO);
+                tell(failed.waiters, outcome);
             }
         });
     }
 
-    private void runQueuedReload() {
-        if (queuedReloadWaiters.isEmpty() || phase == Phase.STOPPING) {
+    private void servingExited(Worker worker, ExitStatus status, Duration upFor) {
+        handle(Event.SERVING_EXITED, rule -> {
+            log.error("{} exited unexpectedly after serving {}: {}", worker, Durations.format(upFor), status);
+            if (rule == Transitions.Rule.Kind.STAY) {
+                log.info("{} is already starting and will take over", attempt.worker);
+            } else {
+                backOff(upFor);
+            }
+        });
+    }
+
+    private void backOff(Duration upFor) {
+        Duration delay = backoff.next(upFor);
+        enter(Phase.BACKING_OFF, "no worker serves: restarting in " + Durations.format(delay), null);
+        log.warn("restarting in {} (backoff doubles per failure up to {}); the sockets stay open and connections wait",
+                Durations.format(delay), Durations.format(settings.restartBackoffMax()));
+        // Not armed only when the event loop is shutting down, which its own watch turns into an exit.
+        restartTimer = arm("the restart timer", delay, this::restartDue);
+    }
+
+    private void restartDue() {
+        handle(Event.RESTART_DUE, rule -> {
+            restartTimer = null;
+            launch(Phase.RESTARTING, new ArrayList<>());
+        });
+    }
+
+    /** Reloads asked for while an attempt ran, now that it has settled: they share one new worker. */
+    private void runQueued(List<Consumer<ReloadOutcome>> queued) {
+        if (queued.isEmpty()) {
             return;
         }
-        List<Consumer<ReloadOutcome>> waiters = new ArrayList<>(queuedReloadWaiters);
-        queuedReloadWaiters.clear();
-        log.info("running the queued reload ({} request(s))", waiters.size());
-        launchReload(waiters);
+        handle(Event.RELOAD, rule -> {
+            log.info("running the queued reload ({} request(s))", queued.size());
+            launch(Phase.RELOADING, queued);
+        });
+    }
+
+    private void stopAll(String origin) {
+        stopAll(origin, attempt);
+    }
+
+    /** @param pending the attempt whose waiters hear that endlessd stops, if any */
+    private void stopAll(String origin, Attempt pending) {
+        log.info("stopping ({}): draining {} worker(s), SIGKILL after {}", origin, workers.size(),
+                Durations.format(settings.drainTimeout()));
+        enter(Phase.STOPPING, "stopping: draining " + workers.size() + " worker(s)", null);
+        for (Worker worker : List.copyOf(workers)) {
+            if (worker.state() == WorkerState.STARTING || worker.state() == WorkerState.READY) {
+                drain(worker, "endlessd is stopping");
+            }
+        }
+        if (pending != null) {
+            tell(pending.waiters, new ReloadOutcome.Failed(pending.worker.generation(), "endlessd is stopping"));
+            tell(pending.queued, new ReloadOutcome.Failed(0, "endlessd is stopping"));
+        }
+        finishIfIdle();
     }
 
     private void drain(Worker worker, String why) {
@@ -369,7 +451,12 @@ public final class Supervisor implements WorkerEvents {
         log.info("{} draining ({}): SIGTERM sent, SIGKILL in {} unless it exits", worker, why,
                 Durations.format(settings.drainTimeout()));
         starter.signal(worker, Signals.SIGTERM, false);
-        worker.drainTimer(timers.schedule(settings.drainTimeout(), () -> drainTimedOut(worker)));
+        Timers.Timer timer = arm("the drain timeout of " + worker, settings.drainTimeout(), () -> drainTimedOut(worker));
+        if (timer == null) {
+            starter.signal(worker, Signals.SIGKILL, true);
+        } else {
+            worker.drainTimer(timer);
+        }
     }
 
     private void drainTimedOut(Worker worker) {
@@ -401,7 +488,7 @@ public final class Supervisor implements WorkerEvents {
 
     /** Nothing reports the exit of processes that are not our children, so their group is polled. */
     private void watchLeftoverGroup(Worker worker, long killAtNanos) {
-        timers.schedule(LEFTOVER_POLL, () -> {
+        Timers.Timer poll = arm("the watch on the group of " + worker, LEFTOVER_POLL, () -> {
             if (!starter.signal(worker, 0, true)) {
                 log.info("{}: the processes left in its group are gone", worker);
                 leftoverGroups.remove(worker);
@@ -415,30 +502,76 @@ public final class Supervisor implements WorkerEvents {
             }
             watchLeftoverGroup(worker, killAtNanos);
         });
-    }
-
-    private void failPendingReloads(String reason) {
-        if (attempt != null) {
-            Attempt pending = attempt;
-            attempt = null;
-            pending.complete(new ReloadOutcome.Failed(pending.worker().generation(), reason));
+        if (poll == null) {
+            starter.signal(worker, Signals.SIGKILL, true);
+            leftoverGroups.remove(worker);
         }
-        List<Consumer<ReloadOutcome>> queued = new ArrayList<>(queuedReloadWaiters);
-        queuedReloadWaiters.clear();
-        queued.forEach(waiter -> waiter.accept(new ReloadOutcome.Failed(0, reason)));
     }
 
     private void finishIfIdle() {
-        if (phase == Phase.STOPPING && workers.isEmpty() && leftoverGroups.isEmpty()) {
-            enter(Phase.STOPPED, "stopped");
+        if (phase != Phase.STOPPING || !workers.isEmpty() || !leftoverGroups.isEmpty()) {
+            return;
+        }
+        handle(Event.ALL_GONE, rule -> {
+            enter(Phase.STOPPED, "stopped", null);
             log.info("stopped: no worker left (exit code {})", exitCode);
             onStopped.accept(exitCode);
+        });
+    }
+
+    /**
+     * Moves to {@code next}, which the cell of the event being handled must allow, with the attempt
+     * that phase starts (null for every phase but LAUNCHING, RELOADING and RESTARTING).
+     */
+    private void enter(Phase next, String status, Attempt starting) {
+        Event event = handling.peek();
+        if (event == null || !Transitions.rule(phase, event).allows(next)) {
+            throw new IllegalStateException("no move from " + phase.label() + " to " + next.label() + " on " + event
+                    + " (a bug in endlessd)");
+        }
+        if ((starting != null) != (next == Phase.LAUNCHING || next == Phase.RELOADING || next == Phase.RESTARTING)) {
+            throw new IllegalStateException(next.label() + (starting == null ? " needs" : " takes no") + " worker to start"
+                    + " (a bug in endlessd)");
+        }
+        if (phase == Phase.BACKING_OFF) {
+            cancelRestartTimer();
+        }
+        phase = next;
+        attempt = starting;
+        try {
+            listener.entered(next, status);
+        } catch (RuntimeException | Error e) {
+            log.error("could not tell the service manager that endlessd is {} ({})", next.label(), status, e);
         }
     }
 
-    private void enter(Phase next, String status) {
-        phase = next;
-        listener.entered(next, status);
+    /** Arms a one-shot timer; null, logged, when the event loop cannot take one (it is shutting down). */
+    private Timers.Timer arm(String what, Duration delay, Runnable task) {
+        try {
+            return timers.schedule(delay, task);
+        } catch (RuntimeException | Error e) {
+            log.error("cannot arm {}", what, e);
+            return null;
+        }
+    }
+
+    /** Tells every waiter; one that throws is logged and the others are still told. */
+    private static void tell(List<Consumer<ReloadOutcome>> waiters, ReloadOutcome outcome) {
+        for (Consumer<ReloadOutcome> waiter : waiters) {
+            try {
+                waiter.accept(outcome);
+            } catch (RuntimeException | Error e) {
+                log.error("could not tell a waiting client that {}", outcome, e);
+            }
+        }
+    }
+
+    private void release(Worker worker) {
+        try {
+            starter.release(worker);
+        } catch (RuntimeException | Error e) {
+            log.error("{}: could not free what was set up for it", worker, e);
+        }
     }
 
     private void cancelRestartTimer() {
@@ -448,11 +581,16 @@ public final class Supervisor implements WorkerEvents {
         }
     }
 
-    private boolean isCandidate(Worker worker) {
-        return attempt != null && attempt.worker() == worker;
+    /** The worker that takes the traffic: the one that is ready (becoming ready drains every other). */
+    private Optional<Worker> serving() {
+        return workers.stream().filter(worker -> worker.state() == WorkerState.READY).findFirst();
+    }
+
+    private boolean isStartingCandidate(Worker worker) {
+        return attempt != null && attempt.worker == worker && worker.state() == WorkerState.STARTING;
     }
 
     private void record(Attempt settled, ReloadOutcome outcome, Duration took) {
-        lastReload = new ReloadRecord(settled.kind().label, outcome, took, wallClock.instant());
+        lastReload = new ReloadRecord(settled.kind(), outcome, took, wallClock.instant());
     }
 }

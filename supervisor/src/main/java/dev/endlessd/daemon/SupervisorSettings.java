@@ -1,5 +1,6 @@
 package dev.endlessd.daemon;
 
+import dev.endlessd.time.Durations;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** The supervisor's state at one instant, taken on its thread and safe to hand to any other. */
-public record SupervisorSnapshot(Supervisor.Phase phase, List<WorkerSnapshot> workers, Optional<ReloadRecord> lastReload) {
+public record SupervisorSnapshot(Phase phase, List<WorkerSnapshot> workers, Optional<ReloadRecord> lastReload) {
     public SupervisorSnapshot {
         workers = List.copyOf(workers);
     }

@@ -3,7 +3,7 @@ package dev.endlessd.daemon;
 import java.time.Duration;
 
 /** Time for the supervisor: a monotonic clock and one-shot timers that fire on the supervisor's thread. */
-public interface Timers {
+interface Timers {
 
     /** A scheduled task that may still be cancelled. */
     interface Timer {
@@ -13,5 +13,6 @@ public interface Timers {
     /** Monotonic nanoseconds. */
     long nanoTime();
 
+    /** @throws RuntimeException when no timer can be armed (the loop is shutting down) */
     Timer schedule(Duration delay, Runnable task);
 }

@@ -10,7 +10,7 @@ interface WorkerStarter {
 
     /**
      * Starts {@code worker}'s process, reporting its notify messages and its exit to {@code events}
-     * on the supervisor's thread.
+     * on the supervisor's thread. Whatever it throws, it leaves nothing behind: no process, no socket.
      *
      * @return the pid
      */

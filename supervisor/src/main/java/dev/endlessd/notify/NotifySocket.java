@@ -2,6 +2,7 @@ package dev.endlessd.notify;
 
 import dev.endlessd.os.Posix;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
@@ -44,7 +45,14 @@ public final class NotifySocket implements AutoCloseable {
     public static NotifySocket open(Path path, EventLoop loop, Consumer<NotifyMessage> receiver,
                                     java.util.OptionalInt ownerUid) throws IOException {
         Files.deleteIfExists(path);
-        EpollDomainDatagramChannel channel = new EpollDomainDatagramChannel();
+        EpollDomainDatagramChannel channel;
+        try {
+            channel = new EpollDomainDatagramChannel();
+        } catch (ChannelException e) {
+            // socket(2) failed: out of descriptors (EMFILE, ENFILE) or memory
+            throw new IOException("cannot create notify socket " + path + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
         channel.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(MAX_DATAGRAM_BYTES));
         channel.pipeline().addLast(new Receiver(receiver));
         ChannelFuture bound = completed(loop, loop.register(channel));

@@ -1,12 +1,19 @@
 package dev.endlessd.os;
 
+import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
+import jnr.ffi.byref.IntByReference;
 
 /**
- * The few libc calls the supervisor makes outside spawning, bound with jnr-ffi. Public only
- * because jnr-ffi generates the implementation in a class loader of its own; use {@link Posix}.
+ * Every libc call the supervisor makes, bound once, with jnr-ffi, by {@link Posix}. Public only
+ * because jnr-ffi generates the implementation in a class loader of its own; use {@link Posix} and
+ * {@link PosixSpawn}.
+ *
+ * <p>The spawn functions are bound here rather than through jnr-posix, whose {@code posix_spawnp}
+ * wrapper drops the error code, refuses signal-mask attributes and has no {@code addclosefrom_np};
+ * they return 0 or an errno value and do not set {@code errno}.
  */
 public interface Libc {
     @SaveError
@@ -49,4 +56,34 @@ public interface Libc {
 
     @SaveError
     long pread(int fd, @Out byte[] buffer, long count, long offset);
+
+    int posix_spawn(@Out IntByReference pid, CharSequence path, Pointer fileActions, Pointer attr,
+                    @In CharSequence[] argv, @In CharSequence[] envp);
+
+    int posix_spawn_file_actions_init(Pointer fileActions);
+
+    int posix_spawn_file_actions_destroy(Pointer fileActions);
+
+    int posix_spawn_file_actions_adddup2(Pointer fileActions, int fd, int newFd);
+
+    int posix_spawn_file_actions_addopen(Pointer fileActions, int fd, CharSequence path, int flags, int mode);
+
+    /** glibc 2.34+. */
+    int posix_spawn_file_actions_addclosefrom_np(Pointer fileActions, int from);
+
+    int posix_spawnattr_init(Pointer attr);
+
+    int posix_spawnattr_destroy(Pointer attr);
+
+    int posix_spawnattr_setflags(Pointer attr, short flags);
+
+    int posix_spawnattr_setpgroup(Pointer attr, int pgroup);
+
+    int posix_spawnattr_setsigmask(Pointer attr, Pointer sigset);
+
+    int posix_spawnattr_setsigdefault(Pointer attr, Pointer sigset);
+
+    int sigemptyset(Pointer sigset);
+
+    int sigfillset(Pointer sigset);
 }

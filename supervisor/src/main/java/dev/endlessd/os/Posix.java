@@ -34,8 +34,9 @@ public final class Posix {
     /** {@code sizeof(sockaddr_un.sun_path)} on Linux. */
     private static final int UNIX_PATH_MAX = 108;
 
-    private static final Libc LIBC = LibraryLoader.create(Libc.class).load("c");
-    private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+    /** The one binding of libc in the supervisor; {@link PosixSpawn} uses it too. */
+    static final Libc LIBC = LibraryLoader.create(Libc.class).load("c");
+    static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
 
     private Posix() {
     }
@@ -92,11 +93,14 @@ public final class Posix {
         return status[0];
     }
 
-    /** Clears {@code O_NONBLOCK} on the open file description behind {@code fd}. */
-    public static void clearNonBlocking(int fd) throws IOException {
+    /**
+     * Sets {@code O_NONBLOCK} on the open file description behind {@code fd}, which every process
+     * holding a copy of it shares.
+     */
+    public static void setNonBlocking(int fd) throws IOException {
         int flags = LIBC.fcntl(fd, F_GETFL, 0);
-        if (flags < 0 || LIBC.fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
-            throw new IOException("fd " + fd + ": cannot clear O_NONBLOCK: " + describe(errno()));
+        if (flags < 0 || (flags & O_NONBLOCK) == 0 && LIBC.fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+            throw new IOException("fd " + fd + ": cannot set O_NONBLOCK: " + describe(errno()));
         }
     }
 

@@ -8,7 +8,7 @@ import io.netty.channel.Channel;
  * @param name        the worker sees it in {@code LISTEN_FDNAMES}
  * @param description where it listens, for logs and status ("127.0.0.1:8080", "unix:/run/app.sock",
  *                    "inherited fd 3")
- * @param fd          the supervisor's descriptor, blocking mode
+ * @param fd          the supervisor's descriptor, non-blocking (see {@link Listeners})
  * @param channel     the Netty channel that bound it, or null for a socket inherited from systemd
  */
 public record Listener(String name, String description, int fd, Channel channel) {

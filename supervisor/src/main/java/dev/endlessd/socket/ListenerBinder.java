@@ -28,8 +28,9 @@ import java.util.List;
 import jnr.constants.platform.Errno;
 
 /**
- * Binds listening sockets with Netty's epoll transport and leaves them unaccepted: {@code AUTO_READ}
- * is off, so the channel never asks epoll for accept events; workers accept on their copies.
+ * Binds listening sockets with Netty's epoll transport, non-blocking, and leaves them unaccepted:
+ * {@code AUTO_READ} is off, so the channel never asks epoll for accept events; workers accept on
+ * their copies.
  */
 public final class ListenerBinder {
     private final EventLoopGroup group;
@@ -74,10 +75,9 @@ public final class ListenerBinder {
     private Listener listener(ListenSpec spec, String description, Channel channel) throws ListenException {
         int fd = ((UnixChannel) channel).fd().intValue();
         try {
-            // O_NONBLOCK lives on the open file description every worker shares: set once, before the
-            // first worker exists, and never toggled; a worker doing a plain blocking accept() would
-            // otherwise fail with EAGAIN.
-            Posix.clearNonBlocking(fd);
+            // Netty creates it non-blocking already; set here all the same, because this is the mode endlessd
+            // promises every worker (see Listeners), and Netty's choice is not part of that promise.
+            Posix.setNonBlocking(fd);
         } catch (IOException e) {
             channel.close();
             throw new ListenException("listen " + spec.address() + ": " + e.getMessage());

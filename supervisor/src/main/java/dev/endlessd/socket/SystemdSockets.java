@@ -1,13 +1,16 @@
 package dev.endlessd.socket;
 
 import dev.endlessd.os.Posix;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Sockets passed to endlessd itself by systemd socket activation ({@code LISTEN_FDS} addressed to
- * our own pid), adopted in order and passed on to workers unchanged.
+ * our own pid), adopted in order and passed on to workers. systemd passes them blocking unless the
+ * unit says {@code NonBlocking=yes}; they are set non-blocking on adoption, like the ones endlessd
+ * binds (see {@link Listeners}).
  */
 public final class SystemdSockets {
     /** Where the listening sockets start, in systemd's convention: after stdin, stdout and stderr. */
@@ -32,6 +35,11 @@ public final class SystemdSockets {
             if (!Posix.isSocket(fd)) {
                 throw new ListenException("LISTEN_FDS=" + fds + ": fd " + fd
                         + " is not a socket (check the Sockets= of the .socket unit)");
+            }
+            try {
+                Posix.setNonBlocking(fd);
+            } catch (IOException e) {
+                throw new ListenException("LISTEN_FDS=" + fds + ": " + e.getMessage());
             }
             adopted.add(new Listener(names.get(i), "inherited fd " + fd, fd, null));
         }

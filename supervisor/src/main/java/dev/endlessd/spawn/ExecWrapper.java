@@ -1,11 +1,14 @@
 package dev.endlessd.spawn;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Programs a worker runs before its shell, each exec'ing the next and the last the shell, so
@@ -21,9 +24,41 @@ import java.util.Optional;
  * @param lowersPriority whether {@code nice} is among them, so that a ready worker's priority must be given back
  */
 public record ExecWrapper(List<String> words, boolean lowersPriority) {
+    private static final Logger log = LoggerFactory.getLogger(ExecWrapper.class);
 
     public ExecWrapper {
         words = List.copyOf(words);
+    }
+
+    /**
+     * The wrappers workers get on this machine: {@code nice} when {@code startupNice} is above 0 and
+     * coreutils is there, then {@code setpriv}, which {@code --user} cannot do without. A missing
+     * wrapper that is not needed is logged as what the workers go without.
+     *
+     * @param environment endlessd's own, whose {@code PATH} is searched too
+     * @throws IOException when {@code user} is given and setpriv is missing
+     */
+    public static ExecWrapper forWorkers(int startupNice, Optional<RunAs> user, Map<String, String> environment)
+            throws IOException {
+        ExecWrapper wrapper = none();
+        if (startupNice > 0) {
+            Optional<Path> nice = find("nice", environment);
+            if (nice.isPresent()) {
+                wrapper = wrapper.nice(nice.get(), startupNice);
+            } else {
+                log.warn("nice (coreutils) not found: new workers start at full CPU priority");
+            }
+        }
+        Optional<Path> setpriv = find("setpriv", environment);
+        if (setpriv.isEmpty() && user.isPresent()) {
+            throw new IOException("--user needs setpriv from util-linux, which is not installed");
+        }
+        if (setpriv.isEmpty()) {
+            log.warn("setpriv (util-linux) not found: workers get no parent-death signal and would outlive endlessd"
+                    + " if it were killed with SIGKILL");
+            return wrapper;
+        }
+        return wrapper.setpriv(setpriv.get(), user);
     }
 
     public static ExecWrapper none() {

@@ -1,8 +1,10 @@
 package dev.endlessd.spawn;
 
 /**
- * How a child ended, decoded from a {@code waitpid} status word (Linux encoding; jnr-posix has no
- * {@code WIFEXITED} helpers).
+ * How a child ended, decoded from a {@code waitpid} status word (Linux encoding).
+ *
+ * @param code   the exit code, or -1 when it did not exit on its own
+ * @param signal the signal that killed it, 0 when it exited, or -1 when the status is unknown
  */
 public record ExitStatus(int code, int signal, boolean coreDumped) {
 
@@ -13,8 +15,9 @@ public record ExitStatus(int code, int signal, boolean coreDumped) {
         return new ExitStatus(code, 0, false);
     }
 
-    public static ExitStatus killed(int signal) {
-        return new ExitStatus(-1, signal, false);
+    /** The child is gone, but waiting for it failed, so how it ended is not known. */
+    public static ExitStatus unknown() {
+        return new ExitStatus(-1, -1, false);
     }
 
     public static ExitStatus decode(int status) {
@@ -25,18 +28,13 @@ public record ExitStatus(int code, int signal, boolean coreDumped) {
         return new ExitStatus(-1, termSignal, (status & 0x80) != 0);
     }
 
-    public boolean exited() {
-        return signal == 0;
-    }
-
-    public boolean success() {
-        return exited() && code == 0;
-    }
-
     /** Reads like "exit status 1", "killed by SIGKILL", with the shell's hint for 126 and 127. */
     @Override
     public String toString() {
-        if (exited()) {
+        if (signal < 0) {
+            return "an unknown status (waiting for it failed)";
+        }
+        if (signal == 0) {
             return switch (code) {
                 case SHELL_COMMAND_NOT_FOUND -> "exit status 127 (command not found)";
                 case SHELL_COMMAND_NOT_EXECUTABLE -> "exit status 126 (command not executable)";

@@ -1,5 +1,6 @@
 package dev.endlessd.spawn;
 
+import dev.endlessd.os.PosixSpawn.Dup2;
 import dev.endlessd.socket.SystemdSockets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,11 +14,7 @@ import java.util.List;
  * above both the target range and all sources. Everything from {@link #firstUnusedFd()} upwards is
  * closed after the steps, which also drops the temporaries.
  */
-public record FdLayout(List<Dup> steps, int firstUnusedFd) {
-
-    /** One {@code dup2(from, to)} in the child. */
-    public record Dup(int from, int to) {
-    }
+public record FdLayout(List<Dup2> steps, int firstUnusedFd) {
 
     public FdLayout {
         steps = List.copyOf(steps);
@@ -34,17 +31,17 @@ public record FdLayout(List<Dup> steps, int firstUnusedFd) {
             }
             nextFree = Math.max(nextFree, source + 1);
         }
-        List<Dup> steps = new ArrayList<>();
+        List<Dup2> steps = new ArrayList<>();
         List<Integer> placed = new ArrayList<>(sources);
         for (int i = 0; i < count; i++) {
             int source = placed.get(i);
             if (source >= SystemdSockets.FIRST_FD && source < rangeEnd) {
-                steps.add(new Dup(source, nextFree));
+                steps.add(new Dup2(source, nextFree));
                 placed.set(i, nextFree++);
             }
         }
         for (int i = 0; i < count; i++) {
-            steps.add(new Dup(placed.get(i), SystemdSockets.FIRST_FD + i));
+            steps.add(new Dup2(placed.get(i), SystemdSockets.FIRST_FD + i));
         }
         return new FdLayout(steps, rangeEnd);
     }

@@ -1,25 +1,112 @@
 package dev.endlessd.spawn;
 
+import dev.endlessd.os.Posix;
+import dev.endlessd.os.PosixSpawn;
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
+import java.util.function.IntUnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Starts worker processes, signals them and reports their exits. The supervisor's only door to
- * the operating system's process table; tests of the supervisor's decisions replace it.
+ * Starts worker processes, each leading a process group of its own (so its whole tree can be
+ * signalled), reaps each with a blocking {@code waitpid(pid)} on a thread of its own, and signals them.
+ *
+ * <p>Reaping by pid, never {@code waitpid(-1)}, leaves the JDK's own process reaper its children.
+ * A child is never reaped by anyone else, so its pid cannot be reused while we may still signal it.
+ *
+ * <p>{@link #spawn} and {@link #signal} are called from the supervisor's thread; {@link #killAll}
+ * from any thread, for when that thread is gone.
  */
-public interface ProcessLauncher {
+public final class ProcessLauncher {
+    private static final Logger log = LoggerFactory.getLogger(ProcessLauncher.class);
+    private static final long REAPER_STACK_BYTES = 128 * 1024;
+
+    private final ThreadFactory reapers;
+    /** Spawned and not reaped yet: what {@link #killAll} reaches. */
+    private final Set<Integer> live = ConcurrentHashMap.newKeySet();
+
+    public ProcessLauncher() {
+        this(task -> {
+            Thread reaper = new Thread(null, task, "reaper", REAPER_STACK_BYTES);
+            reaper.setDaemon(true);
+            return reaper;
+        });
+    }
+
+    /** @param reapers makes the thread that waits for each child */
+    ProcessLauncher(ThreadFactory reapers) {
+        this.reapers = reapers;
+    }
 
     /**
-     * Starts a process in a new process group of its own (so its whole tree can be killed).
+     * Starts a process in a new process group of its own. When it throws, nothing is left behind:
+     * a child whose reaper could not be started is killed and reaped at once.
      *
-     * @param onExit called exactly once, on an arbitrary thread, after the child has been reaped
+     * @param onExit called exactly once, on the child's reaper thread, after it has been reaped
      * @return the child's pid
      */
-    int spawn(SpawnRequest request, Consumer<ExitStatus> onExit) throws SpawnException;
+    public int spawn(SpawnRequest request, Consumer<ExitStatus> onExit) throws SpawnException {
+        FdLayout layout = FdLayout.of(request.passedFds());
+        int pid;
+        try {
+            pid = PosixSpawn.spawn(request.argv(), request.environment(), layout.steps(), layout.firstUnusedFd());
+        } catch (IOException e) {
+            throw new SpawnException(e.getMessage());
+        }
+        live.add(pid);
+        try {
+            Thread reaper = reapers.newThread(() -> reap(pid, Posix::waitpid, status -> {
+                live.remove(pid);
+                onExit.accept(status);
+            }));
+            reaper.setName("reaper-" + pid);
+            reaper.start();
+        } catch (RuntimeException | Error e) {
+            Posix.kill(-pid, Signals.SIGKILL);
+            Posix.waitpid(pid);
+            live.remove(pid);
+            throw new SpawnException("cannot start a thread to wait for pid " + pid + " (" + e
+                    + "); killed it: a process nobody waits for would become a zombie");
+        }
+        return pid;
+    }
 
     /**
-     * Sends {@code signal} to the process, or to its whole process group.
+     * Sends {@code signal} to the process, or to its whole process group; signal 0 only checks that
+     * the target exists.
      *
      * @return false when the target no longer exists
+     * @throws IllegalArgumentException for a pid below 1, which kill(2) would take for our own group or everyone
      */
-    boolean signal(int pid, int signal, boolean wholeGroup);
+    public boolean signal(int pid, int signal, boolean wholeGroup) {
+        if (pid < 1) {
+            throw new IllegalArgumentException("pid: " + pid + " (expected: > 0)");
+        }
+        return Posix.kill(wholeGroup ? -pid : pid, signal);
+    }
+
+    /** SIGKILL to the group of every child not reaped yet. Thread-safe. */
+    public void killAll() {
+        live.forEach(pid -> Posix.kill(-pid, Signals.SIGKILL));
+    }
+
+    /**
+     * Waits for {@code pid} and reports how it ended. Should the wait itself fail, the exit is
+     * reported anyway, with an unknown status: a supervisor that never heard of it would neither
+     * restart a serving worker nor ever finish a stop.
+     */
+    static void reap(int pid, IntUnaryOperator waitpid, Consumer<ExitStatus> onExit) {
+        ExitStatus status;
+        try {
+            status = ExitStatus.decode(waitpid.applyAsInt(pid));
+        } catch (RuntimeException | Error e) {
+            log.error("cannot wait for pid {}: {}; taking it for exited", pid, e.toString());
+            status = ExitStatus.unknown();
+        }
+        onExit.accept(status);
+    }
 }

@@ -2,9 +2,6 @@ package dev.endlessd.spawn;
 
 /** Signal numbers endlessd sends or reports, on Linux. */
 public final class Signals {
-    public static final int SIGHUP = 1;
-    public static final int SIGINT = 2;
-    public static final int SIGQUIT = 3;
     public static final int SIGKILL = 9;
     public static final int SIGTERM = 15;
 

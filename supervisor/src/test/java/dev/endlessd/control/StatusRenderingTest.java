@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.endlessd.daemon.Phase;
 import dev.endlessd.daemon.ReloadOutcome;
 import dev.endlessd.daemon.ReloadRecord;
-import dev.endlessd.daemon.Supervisor;
 import dev.endlessd.daemon.SupervisorSnapshot;
 import dev.endlessd.daemon.WorkerSnapshot;
 import dev.endlessd.daemon.WorkerState;
@@ -31,7 +31,7 @@ class StatusRenderingTest {
     private static final WorkerSnapshot DRAINING = new WorkerSnapshot(7, 4141, WorkerState.DRAINING, Duration.ofMinutes(2), "");
 
     private static StatusReport report(Optional<ReloadRecord> last, WorkerSnapshot... workers) {
-        return new StatusReport(DAEMON, new SupervisorSnapshot(Supervisor.Phase.SERVING, List.of(workers), last), NOW);
+        return new StatusReport(DAEMON, new SupervisorSnapshot(Phase.SERVING, List.of(workers), last), NOW);
     }
 
     private static Optional<ReloadRecord> succeeded() {

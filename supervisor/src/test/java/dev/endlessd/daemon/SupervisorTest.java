@@ -14,10 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,12 +49,12 @@ class SupervisorTest {
         supervisor.start();
         Worker first = starter.last();
         assertEquals(WorkerState.STARTING, first.state());
-        assertEquals(Supervisor.Phase.STARTING, supervisor.phase());
+        assertEquals(Phase.LAUNCHING, supervisor.phase());
 
         ready(first);
 
         assertEquals(WorkerState.READY, first.state());
-        assertEquals(Supervisor.Phase.SERVING, supervisor.phase());
+        assertEquals(Phase.SERVING, supervisor.phase());
     }
 
     @Test
@@ -91,7 +89,7 @@ class SupervisorTest {
         assertEquals("worker exited with exit status 3 before it was ready", failed.reason());
         assertEquals(List.of(), starter.signalsTo(old));
         assertEquals(WorkerState.READY, old.state());
-        assertEquals(Supervisor.Phase.SERVING, supervisor.phase());
+        assertEquals(Phase.SERVING, supervisor.phase());
         assertTrue(starter.released.contains(broken));
     }
 
@@ -185,15 +183,15 @@ class SupervisorTest {
     @Test
     void aCrashedWorkerIsRestartedAfterABackoffThatDoublesWhileItKeepsCrashing() {
         Worker first = serving();
-        supervisor.exited(first, ExitStatus.killed(11));
-        assertEquals(Supervisor.Phase.RESTARTING, supervisor.phase());
+        supervisor.exited(first, killedBy(11));
+        assertEquals(Phase.BACKING_OFF, supervisor.phase());
         assertEquals(1, starter.started.size(), "no restart before the backoff delay");
 
         timers.advance(Duration.ofMillis(100));
         assertEquals(2, starter.started.size());
         Worker second = starter.last();
         ready(second);
-        assertEquals(Supervisor.Phase.SERVING, supervisor.phase());
+        assertEquals(Phase.SERVING, supervisor.phase());
 
         supervisor.exited(second, ExitStatus.exited(1));
         timers.advance(Duration.ofMillis(199));
@@ -209,7 +207,7 @@ class SupervisorTest {
         timers.advance(Duration.ofMillis(100));
         supervisor.exited(starter.last(), ExitStatus.exited(1));
 
-        assertEquals(Supervisor.Phase.RESTARTING, supervisor.phase());
+        assertEquals(Phase.BACKING_OFF, supervisor.phase());
         timers.advance(Duration.ofMillis(199));
         assertEquals(2, starter.started.size());
         timers.advance(Duration.ofMillis(1));
@@ -240,7 +238,7 @@ class SupervisorTest {
         supervisor.reload("test", outcome -> { });
 
         assertEquals(2, starter.started.size());
-        assertEquals(Supervisor.Phase.RELOADING, supervisor.phase());
+        assertEquals(Phase.RELOADING, supervisor.phase());
         timers.advance(Duration.ofSeconds(1));
         assertEquals(2, starter.started.size(), "the cancelled restart timer must not spawn as well");
     }
@@ -252,7 +250,7 @@ class SupervisorTest {
 
         supervisor.exited(first, ExitStatus.exited(127));
 
-        assertEquals(Supervisor.Phase.STOPPED, supervisor.phase());
+        assertEquals(Phase.STOPPED, supervisor.phase());
         assertEquals(List.of(1), exitCodes);
     }
 
@@ -261,10 +259,10 @@ class SupervisorTest {
         supervisor.start();
         Worker first = starter.last();
         timers.advance(Duration.ofSeconds(60));
-        assertEquals(Supervisor.Phase.STOPPING, supervisor.phase());
+        assertEquals(Phase.STOPPING, supervisor.phase());
         assertEquals(List.of(), exitCodes);
 
-        supervisor.exited(first, ExitStatus.killed(Signals.SIGTERM));
+        supervisor.exited(first, killedBy(Signals.SIGTERM));
 
         assertEquals(List.of(1), exitCodes);
     }
@@ -294,7 +292,7 @@ class SupervisorTest {
         supervisor.exited(first, ExitStatus.exited(0));
         timers.advance(Duration.ofMinutes(1));
         assertEquals(1, starter.started.size());
-        assertEquals(Supervisor.Phase.STOPPED, supervisor.phase());
+        assertEquals(Phase.STOPPED, supervisor.phase());
     }
 
     @Test
@@ -303,7 +301,7 @@ class SupervisorTest {
         starter.liveGroups.add(shell.pid());
         supervisor.stop("SIGTERM");
 
-        supervisor.exited(shell, ExitStatus.killed(Signals.SIGTERM));
+        supervisor.exited(shell, killedBy(Signals.SIGTERM));
 
         assertEquals(List.of(Signals.SIGTERM, Signals.SIGTERM), starter.signalsTo(shell), "the worker, then its group");
         assertEquals(List.of(), exitCodes, "endlessd waits for the leftovers");
@@ -320,7 +318,7 @@ class SupervisorTest {
         supervisor.reload("test", outcome -> { });
         ready(starter.last());
         starter.liveGroups.add(shell.pid());
-        supervisor.exited(shell, ExitStatus.killed(Signals.SIGTERM));
+        supervisor.exited(shell, killedBy(Signals.SIGTERM));
         starter.liveGroups.clear();
 
         timers.advance(Duration.ofMinutes(1));
@@ -401,12 +399,12 @@ class SupervisorTest {
     @Test
     void aSpawnFailureFailsTheReloadAndKeepsTheOldWorker() {
         Worker old = serving();
-        starter.failNext = true;
+        starter.failNextStart = new SpawnException("no more processes");
         List<ReloadOutcome> outcomes = new ArrayList<>();
         supervisor.reload("test", outcomes::add);
         assertEquals(new ReloadOutcome.Failed(2, "cannot start worker: no more processes"), outcomes.get(0));
         assertEquals(WorkerState.READY, old.state());
-        assertEquals(Supervisor.Phase.SERVING, supervisor.phase());
+        assertEquals(Phase.SERVING, supervisor.phase());
     }
 
     @Test
@@ -414,18 +412,19 @@ class SupervisorTest {
         Worker first = serving();
         supervisor.reload("test", outcome -> { });
         supervisor.exited(starter.last(), ExitStatus.exited(3));
-        supervisor.exited(first, ExitStatus.killed(Signals.SIGKILL));
+        supervisor.exited(first, killedBy(Signals.SIGKILL));
         timers.advance(Duration.ofMillis(100));
         ready(starter.last());
         supervisor.stop("SIGTERM");
         supervisor.exited(starter.last(), ExitStatus.exited(0));
 
         assertEquals(List.of(
-                "starting: starting gen=1",
+                "launching: starting gen=1",
                 "serving: serving: gen=1 pid=1000",
                 "reloading: reloading: starting gen=2",
                 "serving: serving: gen=1 pid=1000; reload of gen=2 failed: worker exited with exit status 3 before it was ready",
-                "restarting: no worker serves: restarting in 100 ms",
+                "backing-off: no worker serves: restarting in 100 ms",
+                "restarting: no worker serves: starting gen=3",
                 "serving: serving: gen=3 pid=1002",
                 "stopping: stopping: draining 1 worker(s)",
                 "stopped: stopped"), phases);
@@ -443,6 +442,10 @@ class SupervisorTest {
         assertNull(supervisor.snapshot().workers().stream().filter(w -> w.generation() == 2).findAny().orElse(null));
     }
 
+    static ExitStatus killedBy(int signal) {
+        return new ExitStatus(-1, signal, false);
+    }
+
     private Worker serving() {
         supervisor.start();
         Worker worker = starter.last();
@@ -452,92 +455,5 @@ class SupervisorTest {
 
     private void ready(Worker worker) {
         supervisor.notified(worker, NotifyMessage.parse("READY=1"));
-    }
-
-    /** Records what the supervisor asks of the process table. */
-    private static final class FakeStarter implements WorkerStarter {
-        final List<Worker> started = new ArrayList<>();
-        final List<Worker> released = new ArrayList<>();
-        final List<Worker> promoted = new ArrayList<>();
-        final List<int[]> signals = new ArrayList<>();
-        final List<Integer> groupSignals = new ArrayList<>();
-        final java.util.Set<Integer> liveGroups = new java.util.HashSet<>();
-        boolean failNext;
-        private int nextPid = 1000;
-
-        @Override
-        public int start(Worker worker, WorkerEvents events) throws SpawnException {
-            if (failNext) {
-                failNext = false;
-                throw new SpawnException("no more processes");
-            }
-            started.add(worker);
-            return nextPid++;
-        }
-
-        @Override
-        public boolean signal(Worker worker, int signal, boolean wholeGroup) {
-            if (signal == 0) {
-                return wholeGroup ? liveGroups.contains(worker.pid()) : worker.alive();
-            }
-            signals.add(new int[] {worker.pid(), signal});
-            if (wholeGroup) {
-                groupSignals.add(worker.pid());
-            }
-            return true;
-        }
-
-        @Override
-        public void ready(Worker worker) {
-            promoted.add(worker);
-        }
-
-        @Override
-        public void release(Worker worker) {
-            released.add(worker);
-        }
-
-        Worker last() {
-            return started.get(started.size() - 1);
-        }
-
-        List<Integer> signalsTo(Worker worker) {
-            return signals.stream().filter(s -> s[0] == worker.pid()).map(s -> s[1]).toList();
-        }
-    }
-
-    /** Timers that fire only when the test moves the clock. */
-    private static final class ManualTimers implements Timers {
-        private record Scheduled(long dueNanos, long sequence, Runnable task, boolean[] cancelled) {
-        }
-
-        private final PriorityQueue<Scheduled> queue = new PriorityQueue<>(
-                Comparator.comparingLong(Scheduled::dueNanos).thenComparingLong(Scheduled::sequence));
-        private long now = 1_000_000_000L;
-        private long sequence;
-
-        @Override
-        public long nanoTime() {
-            return now;
-        }
-
-        @Override
-        public Timer schedule(Duration delay, Runnable task) {
-            boolean[] cancelled = {false};
-            queue.add(new Scheduled(now + delay.toNanos(), sequence++, task, cancelled));
-            return () -> cancelled[0] = true;
-        }
-
-        void advance(Duration duration) {
-            long until = now + duration.toNanos();
-            while (!queue.isEmpty() && queue.peek().dueNanos() <= until) {
-                Scheduled next = queue.poll();
-                now = next.dueNanos();
-                if (!next.cancelled()[0]) {
-                    next.task().run();
-                }
-            }
-            now = until;
-        }
     }
 }

@@ -10,7 +10,7 @@ import dev.endlessd.it.Fixture;
 import dev.endlessd.it.Http;
 import dev.endlessd.it.Proc;
 import dev.endlessd.os.Posix;
-import dev.endlessd.spawn.Signals;
+import dev.endlessd.it.Signals;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;

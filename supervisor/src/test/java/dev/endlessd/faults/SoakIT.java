@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.endlessd.it.DaemonProcess;
 import dev.endlessd.it.Proc;
-import dev.endlessd.spawn.Signals;
+import dev.endlessd.it.Signals;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,7 @@ import dev.endlessd.it.Fixture;
 import dev.endlessd.it.Http;
 import dev.endlessd.it.HttpLoad;
 import dev.endlessd.it.Proc;
-import dev.endlessd.spawn.Signals;
+import dev.endlessd.it.Signals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.endlessd.os.Posix;
-import dev.endlessd.spawn.Signals;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;

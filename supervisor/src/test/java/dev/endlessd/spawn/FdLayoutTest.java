@@ -3,6 +3,7 @@ package dev.endlessd.spawn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.endlessd.os.PosixSpawn.Dup2;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ class FdLayoutTest {
     private static List<String> placed(List<Integer> sources, Map<Integer, String> table) {
         FdLayout layout = FdLayout.of(sources);
         Map<Integer, String> fds = new HashMap<>(table);
-        for (FdLayout.Dup dup : layout.steps()) {
+        for (Dup2 dup : layout.steps()) {
             fds.put(dup.to(), fds.get(dup.from()));
         }
         return java.util.stream.IntStream.range(0, sources.size()).boxed().map(i -> fds.get(dev.endlessd.socket.SystemdSockets.FIRST_FD + i)).toList();
@@ -23,7 +24,7 @@ class FdLayoutTest {
     @Test
     void sourcesAboveTheRangeAreCopiedStraightIntoPlace() {
         FdLayout layout = FdLayout.of(List.of(41, 17));
-        assertEquals(List.of(new FdLayout.Dup(41, 3), new FdLayout.Dup(17, 4)), layout.steps());
+        assertEquals(List.of(new Dup2(41, 3), new Dup2(17, 4)), layout.steps());
         assertEquals(5, layout.firstUnusedFd());
     }
 
@@ -42,7 +43,7 @@ class FdLayoutTest {
     @Test
     void temporariesLieAboveEverySourceSoTheyAreClosedAfterwards() {
         FdLayout layout = FdLayout.of(List.of(3, 40));
-        int highestTemporary = layout.steps().stream().mapToInt(FdLayout.Dup::to).max().orElseThrow();
+        int highestTemporary = layout.steps().stream().mapToInt(Dup2::to).max().orElseThrow();
         assertEquals(41, highestTemporary);
         assertEquals(5, layout.firstUnusedFd());
     }

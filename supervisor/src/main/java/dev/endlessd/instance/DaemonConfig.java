@@ -1,5 +1,6 @@
-package dev.endlessd.daemon;
+package dev.endlessd.instance;
 
+import dev.endlessd.daemon.SupervisorSettings;
 import dev.endlessd.socket.ListenSpec;
 import dev.endlessd.spawn.RunAs;
 import dev.endlessd.spawn.WorkerCommand;

@@ -1,4 +1,4 @@
-package dev.endlessd.daemon;
+package dev.endlessd.time;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

@@ -1,17 +1,21 @@
-package dev.endlessd.daemon;
+package dev.endlessd.instance;
 
 import dev.endlessd.control.ControlServer;
 import dev.endlessd.control.ControlSocketFile;
 import dev.endlessd.control.DaemonInfo;
+import dev.endlessd.daemon.Phase;
+import dev.endlessd.daemon.ProcessWorkerStarter;
+import dev.endlessd.daemon.Supervisor;
+import dev.endlessd.daemon.SupervisorThread;
 import dev.endlessd.notify.SystemdNotifier;
 import dev.endlessd.os.Posix;
+import dev.endlessd.priority.StartupPriority;
 import dev.endlessd.runtime.RuntimeDirectory;
 import dev.endlessd.socket.ListenException;
 import dev.endlessd.socket.Listener;
-import dev.endlessd.socket.ListenerBinder;
-import dev.endlessd.socket.SystemdSockets;
+import dev.endlessd.socket.Listeners;
 import dev.endlessd.spawn.ExecWrapper;
-import dev.endlessd.spawn.PosixProcessLauncher;
+import dev.endlessd.spawn.ProcessLauncher;
 import dev.endlessd.spawn.WorkerEnvironment;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -19,7 +23,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -80,29 +83,28 @@ public final class Daemon {
     }
 
     private int serve(EventLoopGroup group, RuntimeDirectory runtimeDirectory, String version) throws StartupException {
-        EventLoop loop = group.next();
+        SupervisorThread thread = new SupervisorThread(group.next());
         ExecWrapper wrapper = execWrapper();
         config.user().ifPresent(user -> log.info("workers run as user {} (uid {}, gid {})", user.name(), user.uid(), user.gid()));
         List<Listener> listeners = listeners(group);
         try {
             WorkerEnvironment workerEnvironment = new WorkerEnvironment(environment, config.serviceName(),
                     config.settings().drainTimeout(), javaAgent());
-            ProcessWorkerStarter starter = new ProcessWorkerStarter(config.command(), wrapper,
-                    config.user(), listeners, workerEnvironment, runtimeDirectory, loop,
-                    new PosixProcessLauncher(), wrapper.lowersPriority()
-                            ? java.util.OptionalInt.of(Posix.niceness()) : java.util.OptionalInt.empty());
-            Optional<SystemdNotifier> systemd = systemdNotifier(loop);
-            Supervisor supervisor = new Supervisor(config.settings(), starter, new EventLoopTimers(loop),
-                    Clock.systemUTC(), exitCode::complete,
+            ProcessLauncher launcher = new ProcessLauncher();
+            ProcessWorkerStarter starter = new ProcessWorkerStarter(config.command(), wrapper, config.user(), listeners,
+                    workerEnvironment, runtimeDirectory, thread, launcher, wrapper.lowersPriority()
+                            ? Optional.of(new StartupPriority(Posix.niceness(), group.next())) : Optional.empty());
+            Optional<SystemdNotifier> systemd = systemdNotifier(group.next());
+            Supervisor supervisor = new Supervisor(config.settings(), starter, thread, exitCode::complete,
                     systemd.<Supervisor.PhaseListener>map(SystemdPhases::new).orElse((phase, status) -> { }));
-            watchForLoopDeath(loop, supervisor, starter);
-            ControlServer control = openControlSocket(loop, supervisor,
+            LoopDeathWatch.watch(group.next(), launcher, () -> shuttingDown, exitCode);
+            ControlServer control = openControlSocket(group.next(), supervisor,
                     new DaemonInfo(config.serviceName(), version, pid, startedAt, files.controlSocket(), listeners));
             try {
                 log.info("endlessd {} pid={} listening on {}; runtime directory {}; control socket {}; command: {}",
                         version, pid, describe(listeners), runtimeDirectory.path(), files.controlSocket(),
                         config.command());
-                return superviseUntilStopped(loop, supervisor);
+                return superviseUntilStopped(thread, supervisor);
             } finally {
                 control.close();
             }
@@ -111,30 +113,15 @@ public final class Daemon {
         }
     }
 
-    private int superviseUntilStopped(EventLoop loop, Supervisor supervisor) throws StartupException {
+    private int superviseUntilStopped(SupervisorThread thread, Supervisor supervisor) throws StartupException {
         PidFile pidFile = PidFile.write(files.pidFile(), pid);
         try {
-            installSignalHandlers(loop, supervisor);
-            loop.execute(supervisor::start);
+            installSignalHandlers(thread, supervisor);
+            thread.execute("the start", supervisor::start);
             return exitCode.join();
         } finally {
             pidFile.close();
         }
-    }
-
-    /**
-     * Without its event loop the supervisor can neither reload nor stop: should the loop thread ever
-     * die, endlessd kills the workers it knows of and exits 1 rather than linger as an empty shell.
-     * (Workers would get their parent-death signal anyway, as the loop is the thread that spawned them.)
-     */
-    private void watchForLoopDeath(EventLoop loop, Supervisor supervisor, ProcessWorkerStarter starter) {
-        loop.terminationFuture().addListener(terminated -> {
-            if (!shuttingDown && !exitCode.isDone()) {
-                log.error("the event loop stopped unexpectedly; killing the workers and exiting 1");
-                supervisor.snapshot().workers().forEach(worker -> starter.killGroup(worker.pid()));
-                exitCode.complete(1);
-            }
-        });
     }
 
     /** When a service manager asked to be told ({@code Type=notify}), the notifier that tells it. */
@@ -172,25 +159,11 @@ public final class Daemon {
     }
 
     private ExecWrapper execWrapper() throws StartupException {
-        ExecWrapper wrapper = ExecWrapper.none();
-        if (config.startupNice() > 0) {
-            Optional<java.nio.file.Path> nice = ExecWrapper.find("nice", environment);
-            if (nice.isPresent()) {
-                wrapper = wrapper.nice(nice.get(), config.startupNice());
-            } else {
-                log.warn("nice (coreutils) not found: new workers start at full CPU priority");
-            }
+        try {
+            return ExecWrapper.forWorkers(config.startupNice(), config.user(), environment);
+        } catch (IOException e) {
+            throw new StartupException(e.getMessage(), e);
         }
-        Optional<java.nio.file.Path> setpriv = ExecWrapper.find("setpriv", environment);
-        if (setpriv.isEmpty() && config.user().isPresent()) {
-            throw new StartupException("--user needs setpriv from util-linux, which is not installed", null);
-        }
-        if (setpriv.isEmpty()) {
-            log.warn("setpriv (util-linux) not found: workers get no parent-death signal and would outlive endlessd"
-                    + " if it were killed with SIGKILL");
-            return wrapper;
-        }
-        return wrapper.setpriv(setpriv.get(), config.user());
     }
 
     private void claimControlSocket() throws StartupException {
@@ -206,7 +179,7 @@ public final class Daemon {
     private ControlServer openControlSocket(EventLoop loop, Supervisor supervisor, DaemonInfo info)
             throws StartupException {
         try {
-            return ControlServer.bind(files.controlSocket(), loop, supervisor, info, Posix.uid(), Clock.systemUTC());
+            return ControlServer.bind(files.controlSocket(), loop, supervisor, info, Posix.uid(), java.time.Clock.systemUTC());
         } catch (IOException e) {
             throw new StartupException(e.getMessage(), e);
         }
@@ -214,20 +187,7 @@ public final class Daemon {
 
     private List<Listener> listeners(EventLoopGroup group) throws StartupException {
         try {
-            List<Listener> adopted = SystemdSockets.adopt(environment, pid);
-            if (!adopted.isEmpty() && !config.listen().isEmpty()) {
-                adopted.forEach(Listener::close);
-                throw new StartupException("both --listen and systemd sockets (LISTEN_FDS) were given: "
-                        + "drop --listen when a .socket unit provides the sockets", null);
-            }
-            if (!adopted.isEmpty()) {
-                return adopted;
-            }
-            if (config.listen().isEmpty()) {
-                throw new StartupException("nothing to listen on: give --listen ADDR "
-                        + "(or start endlessd from a systemd .socket unit)", null);
-            }
-            return new ListenerBinder(group, config.backlog()).bindAll(config.listen());
+            return Listeners.open(environment, pid, config.listen(), group, config.backlog());
         } catch (ListenException e) {
             throw new StartupException(e.getMessage(), e);
         }
@@ -241,13 +201,13 @@ public final class Daemon {
         }
     }
 
-    private void installSignalHandlers(EventLoop loop, Supervisor supervisor) {
-        if (!SignalHandlers.install("HUP", () -> loop.execute(() -> supervisor.reload("SIGHUP", outcome -> { })))) {
+    private void installSignalHandlers(SupervisorThread thread, Supervisor supervisor) {
+        if (!SignalHandlers.install("HUP", () -> thread.execute("SIGHUP", () -> supervisor.reload("SIGHUP", outcome -> { })))) {
             log.warn("SIGHUP was ignored when endlessd started (nohup?): reload with `endlessd reload` instead");
         }
-        SignalHandlers.install("TERM", () -> loop.execute(() -> supervisor.stop("SIGTERM")));
-        SignalHandlers.install("INT", () -> loop.execute(() -> {
-            if (supervisor.phase() == Supervisor.Phase.STOPPING) {
+        SignalHandlers.install("TERM", () -> thread.execute("SIGTERM", () -> supervisor.stop("SIGTERM")));
+        SignalHandlers.install("INT", () -> thread.execute("SIGINT", () -> {
+            if (supervisor.phase() == Phase.STOPPING) {
                 supervisor.kill("second SIGINT");
             } else {
                 supervisor.stop("SIGINT; a second one kills the workers at once");

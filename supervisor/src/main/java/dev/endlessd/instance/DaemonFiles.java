@@ -1,4 +1,4 @@
-package dev.endlessd.daemon;
+package dev.endlessd.instance;
 
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,5 +1,7 @@
-package dev.endlessd.daemon;
+package dev.endlessd.instance;
 
+import dev.endlessd.daemon.Phase;
+import dev.endlessd.daemon.Supervisor;
 import dev.endlessd.notify.SystemdNotifier;
 
 /**
@@ -16,7 +18,7 @@ final class SystemdPhases implements Supervisor.PhaseListener {
     }
 
     @Override
-    public void entered(Supervisor.Phase phase, String status) {
+    public void entered(Phase phase, String status) {
         String line = "STATUS=" + status.replace('\n', ' ');
         switch (phase) {
             case SERVING -> notifier.send("READY=1\n" + line);

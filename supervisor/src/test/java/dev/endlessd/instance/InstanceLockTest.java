@@ -1,4 +1,4 @@
-package dev.endlessd.daemon;
+package dev.endlessd.instance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.endlessd.daemon;
+package dev.endlessd.instance;
 
 import dev.endlessd.os.Posix;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.endlessd.daemon;
+package dev.endlessd.instance;
 
 /** The daemon cannot start; the message says what to change. Nothing was left running. */
 public final class StartupException extends Exception {

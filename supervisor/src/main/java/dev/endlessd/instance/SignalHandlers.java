@@ -1,4 +1,4 @@
-package dev.endlessd.daemon;
+package dev.endlessd.instance;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
