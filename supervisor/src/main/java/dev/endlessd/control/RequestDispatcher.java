@@ -13,6 +13,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Carries out one {@link ControlRequest} by calling the {@link Supervisor} directly, which is safe
@@ -20,6 +22,8 @@ import java.util.stream.Collectors;
  * connection (a {@code stop} connection stays open until the daemon exits).
  */
 final class RequestDispatcher extends SimpleChannelInboundHandler<ControlRequest> {
+    private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
+
     private final Supervisor supervisor;
     private final DaemonInfo daemon;
     private final Clock clock;
@@ -48,6 +52,14 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<ControlRequest
             }
             case HELP -> answer(ctx, ControlReply.ok(""), help());
         }
+    }
+
+    /** A bug must not leave a client waiting forever (a reload has no deadline): it hears of it, and the log too. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.error("control: could not handle a request of {}", origin, cause);
+        answer(ctx, ControlReply.error(ControlReply.Kind.FAILED, "endlessd could not handle the request: "
+                + cause.toString().replaceAll("[\\r\\n]+", " ") + " (see its log)"), "");
     }
 
     private void reloadNoWait(ChannelHandlerContext ctx) {

@@ -65,8 +65,4 @@ public record NotifyMessage(Map<String, String> fields, List<String> malformedLi
             return Optional.empty();
         }
     }
-
-    public boolean isEmpty() {
-        return fields.isEmpty() && malformedLines.isEmpty();
-    }
 }

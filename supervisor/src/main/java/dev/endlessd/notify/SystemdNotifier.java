@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * passes the exact address length for a single-buffer datagram, so a leading NUL reaches the abstract
  * name. Send from the event loop the notifier was opened on.
  */
-public final class SystemdNotifier implements AutoCloseable {
+public final class SystemdNotifier {
     private static final Logger log = LoggerFactory.getLogger(SystemdNotifier.class);
 
     private final String target;
@@ -76,10 +76,5 @@ public final class SystemdNotifier implements AutoCloseable {
                         log.warn("cannot notify the service manager at NOTIFY_SOCKET={}: {}", target, sent.cause().toString());
                     }
                 });
-    }
-
-    @Override
-    public void close() {
-        channel.close();
     }
 }

@@ -46,8 +46,10 @@ class NotifyMessageTest {
     }
 
     @Test
-    void emptyDatagramIsEmpty() {
-        assertTrue(NotifyMessage.parse("").isEmpty());
-        assertTrue(NotifyMessage.parse("\n\n").isEmpty());
+    void anEmptyDatagramHasNoFieldAndNoMalformedLine() {
+        for (String empty : List.of("", "\n\n")) {
+            assertEquals(java.util.Map.of(), NotifyMessage.parse(empty).fields());
+            assertEquals(List.of(), NotifyMessage.parse(empty).malformedLines());
+        }
     }
 }
