@@ -57,7 +57,7 @@ class EndlessdIT {
             assertEquals("/dev/null", started.get("stdin").asText());
             assertEquals("0000000000000000", started.get("sigblk").asText(), "no signal may be blocked in a worker");
             assertEquals(pid, started.get("pgid").asInt(), "each worker leads its own process group");
-            assertEquals("[false,false]", started.get("nonblocking").toString(), "sockets are handed out blocking");
+            assertEquals("[true,true]", started.get("nonblocking").toString(), "sockets are handed out non-blocking");
             assertEquals("[\"AF_INET\",\"AF_UNIX\"]", started.get("families").toString(),
                     "an IPv4 address gets an IPv4 socket, not a dual-stack IPv6 one");
 
@@ -253,7 +253,10 @@ class EndlessdIT {
             assertEquals(200, Http.get(port, "/").status(), "systemd-socket-activate starts endlessd on the first connection");
             int pid = daemon.awaitServing(1);
             daemon.awaitLog("listening on api=inherited fd 3");
-            JsonNode env = new ObjectMapper().readTree(report.toFile()).get("env");
+            JsonNode started = new ObjectMapper().readTree(report.toFile());
+            assertEquals("[true]", started.get("nonblocking").toString(),
+                    "systemd passes the socket blocking; it is handed out non-blocking like a bound one");
+            JsonNode env = started.get("env");
             assertEquals("api", env.get("LISTEN_FDNAMES").asText());
             assertEquals(Integer.toString(pid), env.get("LISTEN_PID").asText());
             assertEquals(pid, Http.get(port, "/").workerPid());
