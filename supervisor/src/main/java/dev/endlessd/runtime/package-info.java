@@ -1,0 +1,2 @@
+/** The instance's private runtime directory, where its notify and control sockets live. */
+package dev.endlessd.runtime;

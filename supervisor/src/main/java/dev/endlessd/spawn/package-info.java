@@ -1,0 +1,2 @@
+/** Worker processes: command line, environment, fd layout, spawning, reaping and signalling. */
+package dev.endlessd.spawn;
