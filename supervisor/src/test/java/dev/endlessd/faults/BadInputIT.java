@@ -3,14 +3,13 @@ package dev.endlessd.faults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.endlessd.it.Client;
 import dev.endlessd.it.DaemonProcess;
 import dev.endlessd.it.Fixture;
 import dev.endlessd.it.Http;
 import dev.endlessd.it.Proc;
-import dev.endlessd.os.Posix;
+import dev.endlessd.it.Requirements;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -238,7 +237,7 @@ class BadInputIT {
     @Test
     @Order(2)
     void aRuntimeDirectoryOfAnotherUserIsRefused() throws Exception {
-        assumeTrue(Posix.uid() == 0, "needs root to give a directory away");
+        Requirements.assumeRoot("to give a directory away");
         Path foreign = Files.createDirectories(dir.resolve("foreign").resolve("other"));
         Files.setAttribute(foreign, "unix:uid", 65534);
 
@@ -259,8 +258,8 @@ class BadInputIT {
     @Test
     @Order(2)
     void anUnwritableRuntimeDirectoryIsRefusedWithExit1() throws Exception {
-        assumeTrue(Posix.uid() == 0, "needs root to run the daemon as nobody");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
+        Requirements.assumeRoot("to run the daemon as nobody");
+        Requirements.assumeInstalled(Path.of("/usr/bin/setpriv"), "util-linux");
         Path rootOnly = Files.createDirectories(dir.resolve("root-only"));
         Files.setPosixFilePermissions(rootOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));

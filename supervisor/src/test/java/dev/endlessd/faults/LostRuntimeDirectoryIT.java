@@ -2,14 +2,13 @@ package dev.endlessd.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.endlessd.it.Client;
 import dev.endlessd.it.DaemonProcess;
 import dev.endlessd.it.Fixture;
 import dev.endlessd.it.Http;
 import dev.endlessd.it.Proc;
-import dev.endlessd.os.Posix;
+import dev.endlessd.it.Requirements;
 import dev.endlessd.it.Signals;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -60,8 +59,8 @@ class LostRuntimeDirectoryIT {
     @Test
     void theDailyCleanupOfTmpLeavesTheRuntimeDirectoryOfARunningDaemonAlone() throws Exception {
         Path tmpfiles = Path.of("/usr/bin/systemd-tmpfiles");
-        assumeTrue(Files.isExecutable(tmpfiles), "systemd-tmpfiles is not installed (package systemd)");
-        assumeTrue(Posix.uid() == 0, "systemd-tmpfiles cleans system paths as root");
+        Requirements.assumeInstalled(tmpfiles, "systemd");
+        Requirements.assumeRoot("to let systemd-tmpfiles clean as it does on a system");
         Path runtimeDir = dir.resolve("run");
         Path instanceDir = runtimeDir.resolve("default");
         Path config = Files.writeString(dir.resolve("age.conf"), "d " + runtimeDir + " - - - 1s\n");

@@ -63,7 +63,12 @@ class InstanceLockTest {
     @Test
     void aLockFileLeftByACrashDoesNotBlock() throws IOException, StartupException {
         Files.writeString(dir.resolve("lock"), "999999\n");
-        InstanceLock.acquire(dir, "shop", 5).close();
+        InstanceLock lock = InstanceLock.acquire(dir, "shop", 5);
+        try {
+            assertEquals("5\n", Files.readString(dir.resolve("lock")), "taken over, with our pid in it");
+        } finally {
+            lock.close();
+        }
     }
 
     @Test

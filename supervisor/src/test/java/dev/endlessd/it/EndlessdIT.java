@@ -159,14 +159,14 @@ class EndlessdIT {
     @Test
     void aNewWorkerThatNeverSendsReadyIsRolledBackAtTheReadyTimeout() throws Exception {
         Path switches = dir.resolve("switches");
-        try (DaemonProcess daemon = DaemonProcess.start(dir, "--ready-timeout", "1500ms",
+        try (DaemonProcess daemon = DaemonProcess.startWithShortReadyTimeout(dir, "3s",
                 "--cmd", Fixture.worker("--switches-file", switches.toString()), "--listen", "127.0.0.1:0")) {
             int first = daemon.awaitServing(1);
             Files.writeString(switches, "--never-ready");
 
             daemon.signal(Signals.SIGHUP);
 
-            daemon.awaitLog("reload of gen=2 failed: worker not ready within 1.5s \\(--ready-timeout\\); gen=1 pid="
+            daemon.awaitLog("reload of gen=2 failed: worker not ready within 3s \\(--ready-timeout\\); gen=1 pid="
                     + first + " keeps serving");
             int silent = Integer.parseInt(daemon.awaitLog("gen=2 pid=(\\d+) exited after draining").group(1));
             assertFalse(processExists(silent));
@@ -238,8 +238,7 @@ class EndlessdIT {
     @Test
     void socketsFromSystemdSocketActivationAreAdoptedAndPassedOn() throws Exception {
         Path activate = Path.of("/usr/bin/systemd-socket-activate");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(activate),
-                "systemd-socket-activate is not installed (package systemd)");
+        Requirements.assumeInstalled(activate, "systemd");
         int port;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
             port = probe.getLocalPort();

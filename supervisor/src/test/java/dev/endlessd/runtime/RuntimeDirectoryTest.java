@@ -3,8 +3,8 @@ package dev.endlessd.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.endlessd.it.Requirements;
 import dev.endlessd.os.Posix;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,7 +52,7 @@ class RuntimeDirectoryTest {
 
     @Test
     void aDirectoryOfAnotherUserIsRefusedWithTheFix() throws IOException {
-        assumeTrue(Posix.uid() == 0, "needs root to give the directory away");
+        Requirements.assumeRoot("to give the directory away");
         Path foreign = Files.createDirectory(dir.resolve("shop"));
         Files.setAttribute(foreign, "unix:uid", 65534);
         IOException error = assertThrows(IOException.class, () -> RuntimeDirectory.prepare(foreign, 0, false));

@@ -40,15 +40,16 @@ public final class InheritedListeners {
      * Checks that {@code listenFd} is a listening stream socket and wraps it: TCP (IPv4 or IPv6) in an
      * {@link EpollServerSocketChannel}, a unix stream socket in an {@link EpollServerDomainSocketChannel}.
      *
-     * <p>Side effect on the shared socket: it switches the descriptor to non-blocking mode. Netty leaves
-     * a wrapped descriptor's mode alone but calls {@code accept()} each time epoll reports it readable,
-     * and when several processes watch one socket they are all woken for each connection: in blocking
-     * mode the losers would sit in {@code accept()} with their event loop stuck until some later
-     * connection arrives, unable even to close the listener on SIGTERM. {@code O_NONBLOCK} lives on the
-     * open file description, which the supervisor and every worker holding this socket share, so this
-     * sets it for all of them. That is harmless to the supervisor, which never accepts, and to workers
-     * built on an event loop (Netty, Go, libuv, asyncio), which set it themselves; it would break only a
-     * worker that calls a plain blocking {@code accept()} on the same socket at the same time.
+     * <p>Non-blocking mode: endlessd hands its sockets out with {@code O_NONBLOCK} set; a launcher that
+     * does not (systemd without {@code NonBlocking=yes}) gets it set here, and the channel carries a
+     * {@link NonBlockingGuard} that sets it again after every accepted connection. Netty leaves a wrapped
+     * descriptor's mode alone but calls {@code accept()} each time epoll reports it readable, and when
+     * several processes watch one socket they are all woken for each connection: in blocking mode the
+     * losers would sit in {@code accept()} with their event loop stuck until some later connection
+     * arrives, unable even to close the listener on SIGTERM. {@code O_NONBLOCK} lives on the open file
+     * description, which the supervisor and every worker holding this socket share, so this sets it for
+     * all of them, as endlessd's contract has it; a worker that accepts in blocking mode must take
+     * {@code EAGAIN} and poll again (the JDK does).
      *
      * @throws IOException when the descriptor is not open, not a socket, not listening, or not a stream
      *                     socket; the message names the fd and what was found
@@ -66,19 +67,27 @@ public final class InheritedListeners {
             throw new IOException(listenFd + " is a socket but not listening: the supervisor must pass sockets"
                     + " after listen(2)");
         }
-        enableNonBlocking(listenFd);
+        boolean nonBlocking = enableNonBlocking(listenFd);
+        InheritedListener listener;
         switch (domain) {
             case AF_INET:
             case AF_INET6:
-                return new InheritedListener(listenFd, new EpollServerSocketChannel(fd), socket.localAddress());
+                listener = new InheritedListener(listenFd, new EpollServerSocketChannel(fd), socket.localAddress());
+                break;
             case AF_UNIX:
                 // Without active=true Netty waits for a bind() that never comes and the channel never accepts.
-                return new InheritedListener(listenFd, new EpollServerDomainSocketChannel(fd, true),
+                listener = new InheritedListener(listenFd, new EpollServerDomainSocketChannel(fd, true),
                         socket.localDomainSocketAddress());
+                break;
             default:
                 throw new IOException(listenFd + " has address family " + domain
                         + ": expected AF_INET, AF_INET6 or AF_UNIX");
         }
+        if (nonBlocking) {
+            // First in the pipeline, before whatever ServerBootstrap adds when the channel is registered.
+            listener.channel().pipeline().addFirst(new NonBlockingGuard(listenFd));
+        }
+        return listener;
     }
 
     // For getsockopt only: the view is never closed, so the descriptor stays open.
@@ -103,13 +112,16 @@ public final class InheritedListeners {
                 + "): check LISTEN_FDS against the descriptors actually passed", cause);
     }
 
-    private static void enableNonBlocking(ListenFd listenFd) throws IOException {
+    /** @return false when this JDK would not let us (then it is logged) */
+    private static boolean enableNonBlocking(ListenFd listenFd) throws IOException {
         try {
             NonBlockingMode.enable(listenFd.fd());
+            return true;
         } catch (UnsupportedOperationException e) {
-            LOG.warn("{} stays in blocking mode ({}): while another process shares this socket, an accept()"
-                    + " can stall this worker's event loop; launch with java -jar, or add {}",
+            LOG.warn("{}: cannot set O_NONBLOCK ({}): should another process sharing this socket clear it, an"
+                    + " accept() can stall this worker's event loop; launch with java -jar, or add {}",
                     listenFd, e.getMessage(), NonBlockingMode.ADD_EXPORTS_FLAG);
+            return false;
         }
     }
 }
