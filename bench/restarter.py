@@ -3,7 +3,7 @@
 
 Usage: restarter.py --mode held|naive --port PORT [--name NAME] [--ready-timeout S] [--stop-timeout S] -- COMMAND...
 
-  held   binds [::]:PORT (dual stack, backlog 4096, blocking, like endlessd) and passes it to the worker as
+  held   binds [::]:PORT (dual stack, backlog 4096, non-blocking, like endlessd) and passes it to the worker as
          fd 3 with LISTEN_FDS=1, LISTEN_FDNAMES=http and LISTEN_PID set to the worker's own pid: the socket
          and its backlog outlive every worker. A restart is what `systemctl restart app.service` does to a
          socket-activated service: SIGTERM, wait for the exit, start the new worker.
@@ -95,7 +95,7 @@ class Restarter:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("::", self.args.port))
         sock.listen(4096)
-        sock.setblocking(True)
+        sock.setblocking(False)
         return sock
 
     def log(self, message, level="INFO"):
