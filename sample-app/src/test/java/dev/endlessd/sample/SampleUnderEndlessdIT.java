@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SampleUnderEndlessdIT {
     /** Generous: JVMs starting on a loaded two-core CI machine. Only bounds a wait, never asserts speed. */
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final int RELOADS = 3;
+    private static final int RELOADS = 2;
 
     @TempDir
     Path dir;
@@ -53,8 +53,8 @@ class SampleUnderEndlessdIT {
         int port = Integer.parseInt(log.await("listening on tcp-0=127\\.0\\.0\\.1:(\\d+)", WAIT).group(1));
         log.await("gen=1 pid=\\d+ serves", WAIT);
 
-        try (KeepAliveLoad load = new KeepAliveLoad(new InetSocketAddress("127.0.0.1", port), 4)) {
-            load.awaitMore(500, WAIT);
+        try (KeepAliveLoad load = new KeepAliveLoad(new InetSocketAddress("127.0.0.1", port), 2)) {
+            load.awaitMore(200, WAIT);
             for (int generation = 2; generation <= RELOADS + 1; generation++) {
                 String greeting = "Hello from gen " + generation;
                 Files.writeString(config, "greeting=" + greeting + "\n");
@@ -69,7 +69,7 @@ class SampleUnderEndlessdIT {
                 assertEquals("exit status 0", old.group(1), "the old worker drained and exited 0");
                 KeepAliveLoad.await(() -> load.greetings().contains("greeting: " + greeting), WAIT,
                         "the new greeting served");
-                load.awaitMore(500, WAIT);
+                load.awaitMore(200, WAIT);
             }
             load.close();
 
