@@ -48,7 +48,7 @@ class BadCommandIT {
                 + "; nothing is serving, so endlessd stops (fix --cmd and start again)"), daemon.log());
         assertFalse(Files.exists(runtimeDir.resolve("default")), "a refused start leaves no runtime directory behind");
         // The daemon has exited, so it has no children to look at: the worker's own process group must be empty.
-        long worker = Long.parseLong(daemon.awaitLog("gen=1 pid=(\d+) spawned").group(1));
+        long worker = Long.parseLong(daemon.awaitLog("gen=1 pid=(\\d+) spawned").group(1));
         assertEquals(List.of(), Proc.group(worker), "no process of the worker is left");
     }
 
