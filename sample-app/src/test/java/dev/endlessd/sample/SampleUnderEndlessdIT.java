@@ -47,8 +47,9 @@ class SampleUnderEndlessdIT {
     @Test
     void theReadmeCommandReloadsUnderLoadAndNoRequestFails() throws Exception {
         Path config = Files.writeString(dir.resolve("sample.properties"), "greeting=Hello from gen 1\n");
-        Process daemon = start(List.of(launcher(), "--cmd", java() + " -jar " + jar() + " --config " + config,
-                "--listen", "127.0.0.1:0", "--runtime-dir", dir.resolve("run").toString()));
+        String command = Programs.java() + " -jar " + Programs.sampleJar() + " --config " + config;
+        Process daemon = start(List.of(Programs.endlessd(), "--cmd", command, "--listen", "127.0.0.1:0",
+                "--runtime-dir", dir.resolve("run").toString()));
         ProcessOutput log = new ProcessOutput(daemon.getInputStream(), "endlessd");
         int port = Integer.parseInt(log.await("listening on tcp-0=127\\.0\\.0\\.1:(\\d+)", WAIT).group(1));
         log.await("gen=1 pid=\\d+ serves", WAIT);
@@ -59,7 +60,8 @@ class SampleUnderEndlessdIT {
                 String greeting = "Hello from gen " + generation;
                 Files.writeString(config, "greeting=" + greeting + "\n");
 
-                Process reload = start(List.of(launcher(), "reload", "--runtime-dir", dir.resolve("run").toString()));
+                Process reload = start(List.of(Programs.endlessd(), "reload", "--runtime-dir",
+                        dir.resolve("run").toString()));
                 String answer = new String(reload.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(reload.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
                 assertEquals(0, reload.exitValue(), answer);
@@ -79,7 +81,7 @@ class SampleUnderEndlessdIT {
                     load.answered(), RELOADS, load.failures().size(), load.answeredBy().size());
         }
 
-        Process stop = start(List.of(launcher(), "stop", "--runtime-dir", dir.resolve("run").toString()));
+        Process stop = start(List.of(Programs.endlessd(), "stop", "--runtime-dir", dir.resolve("run").toString()));
         assertTrue(stop.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
         assertEquals(0, stop.exitValue());
         assertTrue(daemon.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS));
@@ -93,27 +95,5 @@ class SampleUnderEndlessdIT {
         Process process = builder.start();
         started.add(process);
         return process;
-    }
-
-    /** The launcher the supervisor module built earlier in the same reactor (see the failsafe configuration). */
-    private static String launcher() {
-        String launcher = System.getProperty("endlessd.launcher");
-        if (launcher == null || !Files.isExecutable(Path.of(launcher))) {
-            throw new IllegalStateException("endlessd.launcher=" + launcher + " is not there: package the supervisor"
-                    + " first, as `mvn verify` at the root does (or `mvn -B -q -DskipTests package -pl supervisor`)");
-        }
-        return launcher;
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static String jar() {
-        String jar = System.getProperty("sample.jar");
-        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-            throw new IllegalStateException("sample.jar=" + jar + ": run through `mvn verify`, which packages it first");
-        }
-        return jar;
     }
 }

@@ -383,15 +383,11 @@ class SampleWorkerIT {
     }
 
     private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return Programs.java();
     }
 
     private static String jar() {
-        String jar = System.getProperty("sample.jar");
-        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-            throw new IllegalStateException("sample.jar=" + jar + ": run through `mvn verify`, which packages it first");
-        }
-        return jar;
+        return Programs.sampleJar();
     }
 
     private static String launcher() throws URISyntaxException {

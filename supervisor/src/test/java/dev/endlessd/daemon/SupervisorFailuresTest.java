@@ -4,18 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.endlessd.notify.NotifyMessage;
 import dev.endlessd.spawn.ExitStatus;
 import dev.endlessd.spawn.Signals;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Whatever the supervisor's collaborators throw, each event ends in a state the table knows: the
@@ -26,8 +24,7 @@ import org.junit.jupiter.api.Test;
  * control client whose answer throws, a service manager notifier that throws.
  */
 class SupervisorFailuresTest {
-    private static final SupervisorSettings SETTINGS = new SupervisorSettings(Duration.ofSeconds(60), Optional.empty(),
-            Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofSeconds(30));
+    private static final SupervisorSettings SETTINGS = Drive.SETTINGS;
     private static final RuntimeException OUT_OF_DESCRIPTORS = new IllegalStateException(
             "newSocketDomainDgram(..) failed: Too many open files");
     private static final Error NO_THREAD = new OutOfMemoryError(
@@ -38,40 +35,31 @@ class SupervisorFailuresTest {
     private final List<Integer> exitCodes = new ArrayList<>();
     private final List<String> phases = new ArrayList<>();
     private RuntimeException listenerFailure;
-    private final Supervisor supervisor = new Supervisor(SETTINGS, starter, timers,
-            Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), exitCodes::add, (phase, status) -> {
+    private final Supervisor supervisor = Drive.supervisor(SETTINGS, starter, timers, exitCodes::add, (phase, status) -> {
                 phases.add(phase.label());
                 if (listenerFailure != null) {
                     throw listenerFailure;
                 }
             });
 
-    @Test
-    void anUncheckedFailureToStartFailsTheReloadAndTheOldWorkerKeepsServing() {
+    static Stream<Throwable> failuresToStart() {
+        return Stream.of(OUT_OF_DESCRIPTORS, NO_THREAD);
+    }
+
+    @ParameterizedTest
+    @MethodSource("failuresToStart")
+    void anUncheckedFailureToStartFailsTheReloadAndTheOldWorkerKeepsServing(Throwable failure) {
         Worker old = serving();
-        starter.failNextStart = OUT_OF_DESCRIPTORS;
+        starter.failNextStart = failure;
         List<ReloadOutcome> outcomes = new ArrayList<>();
 
         supervisor.reload("test", outcomes::add);
 
-        assertEquals(List.of(new ReloadOutcome.Failed(2, "cannot start worker: " + OUT_OF_DESCRIPTORS)), outcomes);
+        assertEquals(List.of(new ReloadOutcome.Failed(2, "cannot start worker: " + failure)), outcomes);
         assertEquals(Phase.SERVING, supervisor.phase());
         assertEquals(WorkerState.READY, old.state());
         assertEquals(List.of(), starter.signalsTo(old));
         assertEquals(1, supervisor.snapshot().workers().size(), "no half-registered worker");
-        assertReloadsAndRestartsStillWork(old);
-    }
-
-    @Test
-    void anErrorWhileStartingFailsTheReloadAndTheOldWorkerKeepsServing() {
-        Worker old = serving();
-        starter.failNextStart = NO_THREAD;
-        List<ReloadOutcome> outcomes = new ArrayList<>();
-
-        supervisor.reload("test", outcomes::add);
-
-        assertEquals(List.of(new ReloadOutcome.Failed(2, "cannot start worker: " + NO_THREAD)), outcomes);
-        assertEquals(Phase.SERVING, supervisor.phase());
         assertReloadsAndRestartsStillWork(old);
     }
 
@@ -132,7 +120,7 @@ class SupervisorFailuresTest {
         assertTrue(starter.groupSignals.contains(untimed.pid()), "SIGKILL to its whole group");
         assertEquals(Phase.SERVING, supervisor.phase());
 
-        supervisor.exited(untimed, SupervisorTest.killedBy(Signals.SIGKILL));
+        supervisor.exited(untimed, Drive.killedBy(Signals.SIGKILL));
         assertEquals(Phase.SERVING, supervisor.phase());
         assertEquals(List.of(old), servingWorkers());
         assertTrue(starter.released.contains(untimed));
@@ -271,14 +259,11 @@ class SupervisorFailuresTest {
     }
 
     private Worker serving() {
-        supervisor.start();
-        Worker worker = starter.last();
-        ready(worker);
-        return worker;
+        return Drive.serving(supervisor, starter);
     }
 
     private void ready(Worker worker) {
-        supervisor.notified(worker, NotifyMessage.parse("READY=1"));
+        Drive.ready(supervisor, worker);
     }
 
     private List<Worker> servingWorkers() {

@@ -9,10 +9,7 @@ import dev.endlessd.notify.NotifyMessage;
 import dev.endlessd.spawn.ExitStatus;
 import dev.endlessd.spawn.Signals;
 import dev.endlessd.spawn.SpawnException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,9 +21,6 @@ import org.junit.jupiter.api.Test;
  * manual clock: no process is started and nothing sleeps.
  */
 class SupervisorTest {
-    private static final SupervisorSettings SETTINGS = new SupervisorSettings(Duration.ofSeconds(60), Optional.empty(),
-            Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofSeconds(30));
-
     private final ManualTimers timers = new ManualTimers();
     private final FakeStarter starter = new FakeStarter();
     private final List<Integer> exitCodes = new ArrayList<>();
@@ -34,13 +28,13 @@ class SupervisorTest {
 
     @BeforeEach
     void startSupervisor() {
-        supervisor = supervisorWith(SETTINGS);
+        supervisor = supervisorWith(Drive.SETTINGS);
     }
 
     private final List<String> phases = new ArrayList<>();
 
     private Supervisor supervisorWith(SupervisorSettings settings) {
-        return new Supervisor(settings, starter, timers, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), exitCodes::add,
+        return Drive.supervisor(settings, starter, timers, exitCodes::add,
                 (phase, status) -> phases.add(phase.label() + ": " + status));
     }
 
@@ -442,18 +436,15 @@ class SupervisorTest {
         assertNull(supervisor.snapshot().workers().stream().filter(w -> w.generation() == 2).findAny().orElse(null));
     }
 
-    static ExitStatus killedBy(int signal) {
-        return new ExitStatus(-1, signal, false);
+    private static ExitStatus killedBy(int signal) {
+        return Drive.killedBy(signal);
     }
 
     private Worker serving() {
-        supervisor.start();
-        Worker worker = starter.last();
-        ready(worker);
-        return worker;
+        return Drive.serving(supervisor, starter);
     }
 
     private void ready(Worker worker) {
-        supervisor.notified(worker, NotifyMessage.parse("READY=1"));
+        Drive.ready(supervisor, worker);
     }
 }

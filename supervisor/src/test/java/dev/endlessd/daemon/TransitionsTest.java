@@ -9,14 +9,9 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import dev.endlessd.notify.NotifyMessage;
 import dev.endlessd.spawn.ExitStatus;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -29,8 +24,7 @@ import org.junit.jupiter.api.TestFactory;
  * or, for an event that cannot happen there (NEVER), throw before acting.
  */
 class TransitionsTest {
-    private static final SupervisorSettings SETTINGS = new SupervisorSettings(Duration.ofSeconds(60), Optional.empty(),
-            Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofSeconds(30));
+    private static final SupervisorSettings SETTINGS = Drive.SETTINGS;
 
     @TestFactory
     Stream<DynamicTest> everyEventInEveryPhaseDoesWhatItsCellSays() {
@@ -55,8 +49,8 @@ class TransitionsTest {
         final FakeStarter starter = new FakeStarter();
         final List<Phase> entered = new ArrayList<>();
         final List<ReloadOutcome> outcomes = new ArrayList<>();
-        final Supervisor supervisor = new Supervisor(SETTINGS, starter, timers, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
-                code -> { }, (phase, status) -> entered.add(phase));
+        final Supervisor supervisor = Drive.supervisor(SETTINGS, starter, timers, code -> { },
+                (phase, status) -> entered.add(phase));
 
         void check(Phase phase, Event event) {
             reach(phase);
@@ -113,8 +107,7 @@ class TransitionsTest {
         }
 
         private void serving() {
-            supervisor.start();
-            supervisor.notified(starter.last(), NotifyMessage.parse("READY=1"));
+            Drive.serving(supervisor, starter);
         }
 
         private void backingOff() {

@@ -71,6 +71,14 @@ class BadCommandIT {
     }
 
     @Test
+    void aCommandThatStartedAChildBeforeItFailedLeavesNothingOfItsGroup() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", "sleep 300 & exec " + dir.resolve("no-such-server"),
+                "--listen", "127.0.0.1:0")) {
+            assertRefusesToStart(daemon, "worker exited with exit status 127 (command not found) before it was ready");
+        }
+    }
+
+    @Test
     void aCommandThatIsNotExecutableIsRefusedAtStartWithExit1() throws Exception {
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
         try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", script.toString(), "--listen", "127.0.0.1:0")) {
