@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What its collaborators throw never leaves an event half-handled: a worker that cannot be
  * started, for any reason, fails its attempt like a worker that exited; a waiter or listener that
- * throws is logged and the others are still told; a timer that cannot be armed is replaced by acting
- * at once.
+ * throws is logged and the others are still told; a deadline the event loop will not time (it only
+ * refuses while shutting down) is replaced by what it would have led to: a new worker that cannot be
+ * timed is killed and fails its attempt, an old one that cannot be timed gets SIGKILL at once.
  */
 public final class Supervisor implements WorkerEvents {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);

@@ -83,7 +83,8 @@ public final class Daemon {
     }
 
     private int serve(EventLoopGroup group, RuntimeDirectory runtimeDirectory, String version) throws StartupException {
-        SupervisorThread thread = new SupervisorThread(group.next());
+        EventLoop loop = group.next();
+        SupervisorThread thread = new SupervisorThread(loop);
         ExecWrapper wrapper = execWrapper();
         config.user().ifPresent(user -> log.info("workers run as user {} (uid {}, gid {})", user.name(), user.uid(), user.gid()));
         List<Listener> listeners = listeners(group);
@@ -93,12 +94,12 @@ public final class Daemon {
             ProcessLauncher launcher = new ProcessLauncher();
             ProcessWorkerStarter starter = new ProcessWorkerStarter(config.command(), wrapper, config.user(), listeners,
                     workerEnvironment, runtimeDirectory, thread, launcher, wrapper.lowersPriority()
-                            ? Optional.of(new StartupPriority(Posix.niceness(), group.next())) : Optional.empty());
-            Optional<SystemdNotifier> systemd = systemdNotifier(group.next());
+                            ? Optional.of(new StartupPriority(Posix.niceness(), loop)) : Optional.empty());
+            Optional<SystemdNotifier> systemd = systemdNotifier(loop);
             Supervisor supervisor = new Supervisor(config.settings(), starter, thread, exitCode::complete,
                     systemd.<Supervisor.PhaseListener>map(SystemdPhases::new).orElse((phase, status) -> { }));
-            LoopDeathWatch.watch(group.next(), launcher, () -> shuttingDown, exitCode);
-            ControlServer control = openControlSocket(group.next(), supervisor,
+            LoopDeathWatch.watch(loop, launcher, () -> shuttingDown, exitCode);
+            ControlServer control = openControlSocket(loop, supervisor,
                     new DaemonInfo(config.serviceName(), version, pid, startedAt, files.controlSocket(), listeners));
             try {
                 log.info("endlessd {} pid={} listening on {}; runtime directory {}; control socket {}; command: {}",

@@ -251,8 +251,13 @@ class EndlessdIT {
                 "--cmd", Fixture.worker("--report", report.toString()), "--runtime-dir", dir.resolve("run").toString());
         try (DaemonProcess daemon = DaemonProcess.startRaw(dir, Map.of(), command)) {
             daemon.awaitLog("Listening on 127\\.0\\.0\\.1:" + port);
-            assertEquals(200, Http.get(port, "/").status(), "systemd-socket-activate starts endlessd on the first connection");
-            int pid = daemon.awaitServing(1);
+            int pid;
+            try (Http.Pending first = Http.send(port, "/")) {
+                // systemd-socket-activate starts endlessd on this first connection, which waits in the backlog
+                // while endlessd and its first worker start
+                pid = daemon.awaitServing(1);
+                assertEquals(200, first.response().status());
+            }
             daemon.awaitLog("listening on api=inherited fd 3");
             JsonNode started = new ObjectMapper().readTree(report.toFile());
             assertEquals("[true]", started.get("nonblocking").toString(),
