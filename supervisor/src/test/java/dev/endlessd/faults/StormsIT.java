@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * arrive while a worker is starting are coalesced into one follow-up, so the storm ends with one
  * ready worker that started after the last request; every client hears the truth; no request fails.
  */
-@Timeout(120)
+@Timeout(300)
 class StormsIT {
     private static final int SIGNALS = 50;
     private static final int CLIENTS = 10;
@@ -84,15 +84,19 @@ class StormsIT {
                     Thread.sleep(Math.max(0, (next - System.nanoTime()) / 1_000_000));
                 }
                 stormNanos = System.nanoTime() - start;
-                DaemonProcess.await("every SIGHUP was handled", () ->
-                        daemon.logMatches("reload requested \\(SIGHUP\\)").size() == SIGNALS);
+                // The kernel does not queue signals of one kind: SIGHUPs sent while one is still pending are one
+                // (on a busy machine, some of the fifty). What must hold is that the last is never lost: a reload
+                // is asked for after the newest version was written, so that version ends up serving.
                 DaemonProcess.await("the newest version serves", () -> versionAt(port).equals("v" + SIGNALS));
                 load.awaitMoreRequests(20);
                 load.close();
 
+                int handled = daemon.logMatches("reload requested \\(SIGHUP\\)").size();
                 int spawns = daemon.logMatches("spawned \\(reload\\)").size();
-                System.out.printf(Locale.ROOT, "figure: SIGHUP storm: %d signals in %d ms -> %d spawns; %d requests,"
-                        + " %d failed%n", SIGNALS, stormNanos / 1_000_000, spawns, load.ok(), load.failures().size());
+                System.out.printf(Locale.ROOT, "figure: SIGHUP storm: %d signals in %d ms (%d delivered) -> %d spawns;"
+                        + " %d requests, %d failed%n", SIGNALS, stormNanos / 1_000_000, handled, spawns, load.ok(),
+                        load.failures().size());
+                assertTrue(handled >= 1 && handled <= SIGNALS, handled + " SIGHUPs handled");
                 assertEquals(List.of(), load.failures(), "no request fails during the storm");
                 assertTrue(spawns <= SIGNALS / 2, spawns + " spawns for " + SIGNALS + " signals: not coalesced");
                 assertOneReadyWorkerOfGeneration(daemon, spawns + 1);
