@@ -12,6 +12,7 @@ public enum ControlRequest {
     RELOAD_NOWAIT("reload nowait", "start a new worker; answer as soon as the reload is accepted"),
     STATUS("status", "the daemon, its listeners, its workers and the last reload, as text"),
     STATUS_JSON("status json", "the same as one JSON object on one line"),
+    CHECK("check", "whether a worker serves, in one line for probes: serving, reloading, starting or no-worker"),
     STOP("stop", "drain every worker and exit; the connection closes when the daemon is gone"),
     HELP("help", "this list");
 

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>The client sends one line of printable ASCII ending in {@code \n}, at most
  *     {@value #MAX_REQUEST_BYTES} bytes, within {@link #REQUEST_DEADLINE} of connecting:
- *     {@code reload}, {@code reload nowait}, {@code status}, {@code status json}, {@code stop} or
+ *     {@code reload}, {@code reload nowait}, {@code status}, {@code status json}, {@code check}, {@code stop} or
  *     {@code help} (see {@link ControlRequest}).
  * <li>The daemon answers with one line, {@code ok[ TEXT]} or {@code error KIND TEXT} where KIND is
  *     {@code failed} (tried, did not work), {@code denied} (another user) or {@code invalid}

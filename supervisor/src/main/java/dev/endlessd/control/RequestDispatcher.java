@@ -41,6 +41,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<ControlRequest
             case RELOAD_NOWAIT -> reloadNoWait(ctx);
             case STATUS -> answer(ctx, ControlReply.ok(""), StatusText.render(report()));
             case STATUS_JSON -> answer(ctx, ControlReply.ok(""), StatusJson.render(report()) + "\n");
+            case CHECK -> answer(ctx, ControlReply.ok(Readiness.describe(supervisor.snapshot())), "");
             case STOP -> {
                 Replies.send(ctx, ControlReply.ok("stopping pid=" + daemon.pid()), "");
                 supervisor.stop(origin);
