@@ -1,6 +1,7 @@
 package dev.endlessd.control;
 
 import dev.endlessd.daemon.Supervisor;
+import dev.endlessd.watch.WatchStatus;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -23,6 +24,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,17 +72,19 @@ public final class ControlServer implements AutoCloseable {
     /**
      * Listens on {@code path}, which must not exist (see {@link ControlSocketFile#claim}).
      *
+     * @param watch    what {@code --reload-on-change} watches and saw last, if anything; called on the loop
      * @param ownerUid the uid served besides root: the daemon's own
      * @throws IOException naming the path and the fix
      */
     public static ControlServer bind(Path path, EventLoop loop, Supervisor supervisor, DaemonInfo daemon,
-                                     int ownerUid, Clock clock) throws IOException {
+                                     Supplier<Optional<WatchStatus>> watch, int ownerUid, Clock clock)
+            throws IOException {
         ChannelGroup connections = new DefaultChannelGroup("control", loop);
         ChannelFuture bound = new ServerBootstrap()
                 .group(loop)
                 .channel(EpollServerDomainSocketChannel.class)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new Connections(connections, supervisor, daemon, ownerUid, clock))
+                .childHandler(new Connections(connections, supervisor, daemon, watch, ownerUid, clock))
                 .bind(new DomainSocketAddress(path.toFile()))
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {
@@ -109,13 +114,16 @@ public final class ControlServer implements AutoCloseable {
         private final ChannelGroup connections;
         private final Supervisor supervisor;
         private final DaemonInfo daemon;
+        private final Supplier<Optional<WatchStatus>> watch;
         private final int ownerUid;
         private final Clock clock;
 
-        Connections(ChannelGroup connections, Supervisor supervisor, DaemonInfo daemon, int ownerUid, Clock clock) {
+        Connections(ChannelGroup connections, Supervisor supervisor, DaemonInfo daemon,
+                    Supplier<Optional<WatchStatus>> watch, int ownerUid, Clock clock) {
             this.connections = connections;
             this.supervisor = supervisor;
             this.daemon = daemon;
+            this.watch = watch;
             this.ownerUid = ownerUid;
             this.clock = clock;
         }
@@ -140,7 +148,7 @@ public final class ControlServer implements AutoCloseable {
                 return;
             }
             channel.pipeline().addLast(new RequestReader(MAX_REQUEST_BYTES, REQUEST_DEADLINE, who),
-                    new RequestDispatcher(supervisor, daemon, clock, who));
+                    new RequestDispatcher(supervisor, daemon, watch, clock, who));
         }
     }
 

@@ -5,6 +5,7 @@ import dev.endlessd.daemon.ReloadOutcome;
 import dev.endlessd.daemon.ReloadRecord;
 import dev.endlessd.daemon.WorkerSnapshot;
 import dev.endlessd.socket.Listener;
+import dev.endlessd.watch.WatchStatus;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -30,7 +31,19 @@ final class StatusText {
         out.append("last reload: ")
                 .append(report.supervisor().lastReload().map(last -> lastReload(last, report)).orElse("none"))
                 .append('\n');
+        report.watch().ifPresent(watch -> out.append(watch(watch, report)));
         return out.toString();
+    }
+
+    private static String watch(WatchStatus watch, StatusReport report) {
+        String paths = String.join(", ", watch.paths().stream().map(Object::toString).toList());
+        String last = watch.lastChange().map(change -> {
+            Duration ago = Duration.between(change.at(), report.now());
+            return terminalSafe(change.what()) + " (" + Durations.format(ago.isNegative() ? Duration.ZERO : ago) + " ago): "
+                    + change.result().map(result -> (result.succeeded() ? "reload succeeded: " : "reload failed: ")
+                            + result.description()).orElse("reloading");
+        }).orElse("none");
+        return "reload on change: " + terminalSafe(paths) + "\nlast change: " + last + "\n";
     }
 
     private static String worker(WorkerSnapshot worker) {

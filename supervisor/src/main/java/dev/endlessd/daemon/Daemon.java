@@ -13,6 +13,9 @@ import dev.endlessd.socket.SystemdSockets;
 import dev.endlessd.spawn.ExecWrapper;
 import dev.endlessd.spawn.PosixProcessLauncher;
 import dev.endlessd.spawn.WorkerEnvironment;
+import dev.endlessd.watch.ChangeWatcher;
+import dev.endlessd.watch.ReloadResult;
+import dev.endlessd.watch.WatchStatus;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -26,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,26 +100,35 @@ public final class Daemon {
                     Clock.systemUTC(), exitCode::complete,
                     systemd.<Supervisor.PhaseListener>map(SystemdPhases::new).orElse((phase, status) -> { }));
             watchForLoopDeath(loop, supervisor, starter);
-            ControlServer control = openControlSocket(loop, supervisor,
-                    new DaemonInfo(config.serviceName(), version, pid, startedAt, files.controlSocket(), listeners));
+            Optional<ChangeWatcher> watcher = watchForChanges(loop, supervisor);
             try {
-                log.info("endlessd {} pid={} listening on {}; runtime directory {}; control socket {}; command: {}",
-                        version, pid, describe(listeners), runtimeDirectory.path(), files.controlSocket(),
-                        config.command());
-                return superviseUntilStopped(loop, supervisor);
+                ControlServer control = openControlSocket(loop, supervisor,
+                        new DaemonInfo(config.serviceName(), version, pid, startedAt, files.controlSocket(), listeners),
+                        () -> watcher.map(ChangeWatcher::status));
+                try {
+                    log.info("endlessd {} pid={} listening on {}; runtime directory {}; control socket {}; command: {}",
+                            version, pid, describe(listeners), runtimeDirectory.path(), files.controlSocket(),
+                            config.command());
+                    return superviseUntilStopped(loop, supervisor, watcher);
+                } finally {
+                    control.close();
+                }
             } finally {
-                control.close();
+                watcher.ifPresent(ChangeWatcher::close);
             }
         } finally {
             listeners.forEach(Listener::close);
         }
     }
 
-    private int superviseUntilStopped(EventLoop loop, Supervisor supervisor) throws StartupException {
+    private int superviseUntilStopped(EventLoop loop, Supervisor supervisor, Optional<ChangeWatcher> watcher)
+            throws StartupException {
         PidFile pidFile = PidFile.write(files.pidFile(), pid);
         try {
             installSignalHandlers(loop, supervisor);
             loop.execute(supervisor::start);
+            // after the start is queued: a change can only ask for a reload of a started supervisor
+            watcher.ifPresent(ChangeWatcher::start);
             return exitCode.join();
         } finally {
             pidFile.close();
@@ -135,6 +148,29 @@ public final class Daemon {
                 exitCode.complete(1);
             }
         });
+    }
+
+    /**
+     * {@code --reload-on-change}: a watcher that asks the supervisor for a reload, on its thread, like
+     * SIGHUP does, with the change as the origin.
+     */
+    private Optional<ChangeWatcher> watchForChanges(EventLoop loop, Supervisor supervisor) throws StartupException {
+        if (config.reloadOnChange().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ChangeWatcher.open(config.reloadOnChange(), (origin, done) -> loop.execute(
+                    () -> supervisor.reload(origin, outcome -> done.accept(reloadResult(outcome)))), Clock.systemUTC()));
+        } catch (IOException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    private static ReloadResult reloadResult(ReloadOutcome outcome) {
+        if (outcome instanceof ReloadOutcome.Succeeded ok) {
+            return new ReloadResult(true, "gen=" + ok.generation() + " pid=" + ok.pid() + " serves");
+        }
+        return new ReloadResult(false, ((ReloadOutcome.Failed) outcome).reason());
     }
 
     /** When a service manager asked to be told ({@code Type=notify}), the notifier that tells it. */
@@ -203,10 +239,10 @@ public final class Daemon {
         }
     }
 
-    private ControlServer openControlSocket(EventLoop loop, Supervisor supervisor, DaemonInfo info)
-            throws StartupException {
+    private ControlServer openControlSocket(EventLoop loop, Supervisor supervisor, DaemonInfo info,
+                                            Supplier<Optional<WatchStatus>> watch) throws StartupException {
         try {
-            return ControlServer.bind(files.controlSocket(), loop, supervisor, info, Posix.uid(), Clock.systemUTC());
+            return ControlServer.bind(files.controlSocket(), loop, supervisor, info, watch, Posix.uid(), Clock.systemUTC());
         } catch (IOException e) {
             throw new StartupException(e.getMessage(), e);
         }
