@@ -41,7 +41,7 @@ final class StatusCommand extends ClientCommand {
 
         @Option(names = Probe.OPTION, order = 2,
                 description = "Print one line (serving, reloading, starting or no-worker, and the workers) and exit 0"
-                        + " only when a worker serves: for exec probes. About 0.2 s of CPU per call.")
+                        + " only when a worker serves: for exec probes. About 0.3 s of CPU per call.")
         private boolean check;
     }
 
