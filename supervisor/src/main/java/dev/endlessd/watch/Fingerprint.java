@@ -105,8 +105,16 @@ record Fingerprint(SortedMap<String, Sum> sums) {
         if (names.isEmpty()) {
             return;
         }
-        String shown = String.join(", ", names.subList(0, Math.min(3, names.size())));
+        String shown = String.join(", ", names.subList(0, Math.min(3, names.size())).stream().map(Fingerprint::printable)
+                .toList());
         parts.add(shown + (names.size() > 3 ? " and " + (names.size() - 3) + " more" : "") + " " + what);
+    }
+
+    /** A file name goes into log lines and status: no line breaks or escape sequences from it. */
+    private static String printable(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        name.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return out.toString();
     }
 
     private static boolean hidesKubernetesInternals(Path relative) {

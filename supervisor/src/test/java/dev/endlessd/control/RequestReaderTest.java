@@ -59,7 +59,7 @@ class RequestReaderTest {
     void anOversizedRequestIsRefusedWithoutWaitingForItsEnd() {
         channel.writeInbound(bytes("x".repeat(17)));
         assertEquals("error invalid request longer than 16 bytes (expected one of: reload, reload nowait, status, "
-                + "status json, stop, help)\n", answer());
+                + "status json, check, stop, help)\n", answer());
         assertNull(channel.readInbound());
         assertFalse(channel.isOpen());
     }

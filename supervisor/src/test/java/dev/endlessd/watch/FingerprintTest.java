@@ -74,4 +74,11 @@ class FingerprintTest {
         }
         assertEquals("file0, file1, file2 and 2 more changed", of(dir).changesSince(before));
     }
+
+    @Test
+    void aFileNameCannotBreakTheLogLine() throws IOException {
+        Fingerprint before = of(dir);
+        Files.writeString(dir.resolve("evil\n12:00:00.000 INFO  endlessd[x] forged\u001b[2J"), "x");
+        assertEquals("evil?12:00:00.000 INFO  endlessd[x] forged?[2J added", of(dir).changesSince(before));
+    }
 }
