@@ -13,9 +13,10 @@ import jnr.ffi.byref.IntByReference;
  * <p>Public only because jnr-ffi generates the implementation in a class loader of its own.
  */
 public interface NativeSpawn {
-    short POSIX_SPAWN_SETPGROUP = 0x02;
     short POSIX_SPAWN_SETSIGDEF = 0x04;
     short POSIX_SPAWN_SETSIGMASK = 0x08;
+    /** glibc 2.26+. */
+    short POSIX_SPAWN_SETSID = 0x80;
 
     int O_RDONLY = 0;
 
@@ -43,8 +44,6 @@ public interface NativeSpawn {
     int posix_spawnattr_destroy(Pointer attr);
 
     int posix_spawnattr_setflags(Pointer attr, short flags);
-
-    int posix_spawnattr_setpgroup(Pointer attr, int pgroup);
 
     int posix_spawnattr_setsigmask(Pointer attr, Pointer sigset);
 

@@ -11,14 +11,17 @@ import jnr.ffi.byref.IntByReference;
 
 /**
  * Starts a process with {@code posix_spawn} so that exactly the passed descriptors (the listening
- * sockets and the notify client, at fd 3...), stdout and stderr are inherited, stdin is /dev/null, the signal mask is empty, every signal
- * has its default disposition, and the child leads a new process group.
+ * sockets and the notify client, at fd 3...), stdout and stderr are inherited, stdin is /dev/null, the
+ * signal mask is empty, every signal has its default disposition, and the child leads a new session
+ * (and so a new process group whose id is its pid).
  *
  * <p>Why not {@link ProcessBuilder}: it marks every fd above 2 close-on-exec. Why the mask and
  * dispositions: the child inherits the spawning thread's mask, and HotSpot blocks SIGQUIT on its
  * threads; ignored dispositions survive exec too. Why {@code closefrom}: Netty and the JDK open
  * descriptors without {@code O_CLOEXEC}, and a leaked notify or control socket would keep it alive
- * in every worker.
+ * in every worker. Why a session: a worker left in endlessd's session keeps endlessd's controlling
+ * terminal, and after a drop to {@code --user} could push input into root's shell with
+ * {@code TIOCSTI}; a process can only do that to its own controlling terminal, and a new session has none.
  *
  * <p>Thread-safe: every call works on its own native buffers.
  */
@@ -70,9 +73,9 @@ public final class PosixSpawner {
         check("sigfillset", libc.sigfillset(all) == 0 ? 0 : Errno.EINVAL.intValue());
         check("posix_spawnattr_setsigmask", libc.posix_spawnattr_setsigmask(attributes, none));
         check("posix_spawnattr_setsigdefault", libc.posix_spawnattr_setsigdefault(attributes, all));
-        check("posix_spawnattr_setpgroup", libc.posix_spawnattr_setpgroup(attributes, 0));
+        // not with POSIX_SPAWN_SETPGROUP: setpgid fails (EPERM) for the session leader setsid made it
         short flags = (short) (NativeSpawn.POSIX_SPAWN_SETSIGMASK | NativeSpawn.POSIX_SPAWN_SETSIGDEF
-                | NativeSpawn.POSIX_SPAWN_SETPGROUP);
+                | NativeSpawn.POSIX_SPAWN_SETSID);
         check("posix_spawnattr_setflags", libc.posix_spawnattr_setflags(attributes, flags));
     }
 

@@ -9,7 +9,8 @@ import java.util.function.Consumer;
 public interface ProcessLauncher {
 
     /**
-     * Starts a process in a new process group of its own (so its whole tree can be killed).
+     * Starts a process in a new session of its own, whose process group has the process's pid as id
+     * (so its whole tree can be killed, and it has no controlling terminal).
      *
      * @param onExit called exactly once, on an arbitrary thread, after the child has been reaped
      * @return the child's pid
