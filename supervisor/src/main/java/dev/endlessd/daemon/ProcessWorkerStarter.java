@@ -70,7 +70,7 @@ final class ProcessWorkerStarter implements WorkerStarter {
     @Override
     public int start(Worker worker, WorkerEvents events) throws IOException {
         NotifySocket notify = NotifySocket.open(runtimeDirectory.notifySocket(worker.generation()), loop,
-                message -> events.notified(worker, message), workerUid);
+                message -> events.notified(worker, message), workerUid, worker);
         int notifyClient = -1;
         try {
             notifyClient = notify.openClient();
@@ -85,6 +85,7 @@ final class ProcessWorkerStarter implements WorkerStarter {
                     // the daemon is already gone; nobody is left to tell
                 }
             });
+            notify.acceptFrom(pid);
             notifySockets.put(worker, notify);
             if (servingNiceness.isPresent()) {
                 startingNicer.add(worker);

@@ -1,5 +1,6 @@
 package dev.endlessd.os;
 
+import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
@@ -49,4 +50,36 @@ public interface Libc {
 
     @SaveError
     long pread(int fd, @Out byte[] buffer, long count, long offset);
+
+    int isatty(int fd);
+
+    @SaveError
+    int getsid(int pid);
+
+    @SaveError
+    int getpgid(int pid);
+
+    @SaveError
+    int pipe2(@Out int[] fds, int flags);
+
+    @SaveError
+    long read(int fd, @Out byte[] buffer, long count);
+
+    @SaveError
+    long write(int fd, @In byte[] buffer, long count);
+
+    @SaveError
+    int poll(Pointer fds, long count, int timeoutMillis);
+
+    @SaveError
+    int bind(int fd, @In byte[] address, int length);
+
+    @SaveError
+    int setsockopt(int fd, int level, int option, @In int[] value, int length);
+
+    @SaveError
+    int getsockopt(int fd, int level, int option, @Out int[] value, @In @Out int[] length);
+
+    @SaveError
+    long recvmsg(int fd, Pointer message, int flags);
 }

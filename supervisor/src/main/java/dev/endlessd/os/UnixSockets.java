@@ -1,0 +1,88 @@
+package dev.endlessd.os;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/** Unix stream sockets opened natively, for the few places where the peer's credentials matter. */
+public final class UnixSockets {
+    static final int AF_UNIX = 1;
+    static final int SOCK_STREAM = 1;
+    static final int SOCK_DGRAM = 2;
+    static final int SOCK_NONBLOCK = 04000;
+    static final int SOCK_CLOEXEC = 02000000;
+    static final int SOL_SOCKET = 1;
+    static final int SO_PASSCRED = 16;
+    static final int SO_PEERCRED = 17;
+
+    /** {@code sizeof(sun_path)}: a path and its terminating NUL must fit. */
+    private static final int MAX_PATH_BYTES = 108;
+
+    private UnixSockets() {
+    }
+
+    /**
+     * Connects a blocking, close-on-exec stream socket to {@code path}.
+     *
+     * @return the fd
+     * @throws ErrnoException {@code ENOENT}, {@code EACCES}, {@code ECONNREFUSED}, ... as connect(2) says
+     */
+    public static int connect(Path path) throws ErrnoException {
+        byte[] address = address(path);
+        int fd = Posix.LIBC.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw ErrnoException.last("socket");
+        }
+        while (Posix.LIBC.connect(fd, address, address.length) != 0) {
+            int errno = Posix.errno();
+            if (errno != Posix.EINTR) {
+                Posix.close(fd);
+                throw new ErrnoException("connect", errno);
+            }
+        }
+        return fd;
+    }
+
+    /**
+     * A unix datagram socket connected to the one bound at {@code path}, close-on-exec, in blocking
+     * mode: a plain {@code write(2)} on it sends one datagram there.
+     *
+     * @return the fd, which the caller must close
+     */
+    public static int connectDatagram(Path path) throws ErrnoException {
+        byte[] address = address(path);
+        int fd = Posix.LIBC.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw ErrnoException.last("socket");
+        }
+        if (Posix.LIBC.connect(fd, address, address.length) != 0) {
+            ErrnoException error = ErrnoException.last("connect to " + path);
+            Posix.close(fd);
+            throw error;
+        }
+        return fd;
+    }
+
+    /** The process at the other end of a connected stream socket, as it was when it connected or listened. */
+    public static PeerCredentials peer(int fd) throws ErrnoException {
+        int[] ucred = new int[3];
+        int[] length = {12};
+        if (Posix.LIBC.getsockopt(fd, SOL_SOCKET, SO_PEERCRED, ucred, length) != 0) {
+            throw ErrnoException.last("getsockopt(SO_PEERCRED)");
+        }
+        return new PeerCredentials(ucred[0], ucred[1], ucred[2]);
+    }
+
+    /** A {@code struct sockaddr_un} naming {@code path}. */
+    static byte[] address(Path path) throws ErrnoException {
+        byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
+        if (name.length >= MAX_PATH_BYTES) {
+            throw new ErrnoException("socket path " + path + " is longer than " + (MAX_PATH_BYTES - 1) + " bytes",
+                    jnr.constants.platform.Errno.ENAMETOOLONG.intValue());
+        }
+        // a 16-bit sa_family_t in the machine's byte order, then the NUL-terminated path
+        return ByteBuffer.allocate(2 + name.length + 1).order(ByteOrder.nativeOrder())
+                .putShort((short) AF_UNIX).put(name).array();
+    }
+}
