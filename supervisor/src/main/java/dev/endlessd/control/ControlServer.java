@@ -1,6 +1,7 @@
 package dev.endlessd.control;
 
 import dev.endlessd.daemon.Supervisor;
+import dev.endlessd.log.ThrottledWarning;
 import dev.endlessd.watch.WatchStatus;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -50,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Peers are checked with {@code SO_PEERCRED}: only the daemon's own uid and root are served; the
  * 0600 mode and the private directory are the first fence, the uid check the one that holds when
- * someone loosens them.
+ * someone loosens them. At most {@value ConnectionLimit#MAX_CONNECTIONS} connections are open at once
+ * (see {@link ConnectionLimit}), and what a peer can make the daemon log is throttled.
  *
  * <p>{@link #bind} and {@link #close} may be called from any thread; everything else runs on the
  * event loop.
@@ -84,7 +86,7 @@ public final class ControlServer implements AutoCloseable {
                 .group(loop)
                 .channel(EpollServerDomainSocketChannel.class)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new Connections(connections, supervisor, daemon, watch, ownerUid, clock))
+                .childHandler(new Connections(connections, supervisor, daemon, watch, ownerUid, clock, loop))
                 .bind(new DomainSocketAddress(path.toFile()))
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {
@@ -117,20 +119,32 @@ public final class ControlServer implements AutoCloseable {
         private final Supplier<Optional<WatchStatus>> watch;
         private final int ownerUid;
         private final Clock clock;
+        private final ConnectionLimit limit;
+        private final ThrottledWarning denials;
+        private final ThrottledWarning refusals;
 
         Connections(ChannelGroup connections, Supervisor supervisor, DaemonInfo daemon,
-                    Supplier<Optional<WatchStatus>> watch, int ownerUid, Clock clock) {
+                    Supplier<Optional<WatchStatus>> watch, int ownerUid, Clock clock, EventLoop loop) {
             this.connections = connections;
             this.supervisor = supervisor;
             this.daemon = daemon;
             this.watch = watch;
             this.ownerUid = ownerUid;
             this.clock = clock;
+            this.limit = new ConnectionLimit(new ThrottledWarning(log, loop, "control", "connections shed"));
+            this.denials = new ThrottledWarning(log, loop, "control", "connections of other users refused");
+            this.refusals = new ThrottledWarning(log, loop, "control", "requests refused");
         }
 
         @Override
         protected void initChannel(EpollDomainSocketChannel channel) {
             connections.add(channel);
+            if (!limit.admit(channel)) {
+                channel.pipeline().addLast(new Refusal(ControlReply.error(ControlReply.Kind.FAILED,
+                        "endlessd '" + daemon.name() + "' has " + ConnectionLimit.MAX_CONNECTIONS + " control"
+                                + " connections open, all waiting for an answer: try again once one is answered")));
+                return;
+            }
             PeerCredentials peer;
             try {
                 peer = channel.peerCredentials();
@@ -141,14 +155,30 @@ public final class ControlServer implements AutoCloseable {
             }
             String who = "pid " + peer.pid() + " uid " + peer.uid();
             if (peer.uid() != ownerUid && peer.uid() != 0) {
-                log.warn("control: refused {}: only uid {} and root may control endlessd '{}'", who, ownerUid, daemon.name());
+                denials.warn("control: refused {}: only uid {} and root may control endlessd '{}'", who, ownerUid,
+                        daemon.name());
                 channel.pipeline().addLast(new Refusal(ControlReply.error(ControlReply.Kind.DENIED,
                         "uid " + peer.uid() + " may not control endlessd '" + daemon.name() + "', which runs as uid "
                                 + ownerUid + " (run the command as uid " + ownerUid + " or as root)")));
                 return;
             }
-            channel.pipeline().addLast(new RequestReader(MAX_REQUEST_BYTES, REQUEST_DEADLINE, who),
-                    new RequestDispatcher(supervisor, daemon, watch, clock, who));
+            channel.pipeline().addLast(new RequestReader(MAX_REQUEST_BYTES, REQUEST_DEADLINE, who, refusals),
+                    new RequestArrived(limit), new RequestDispatcher(supervisor, daemon, watch, clock, who));
+        }
+    }
+
+    /** Tells the limit that a connection's request came whole, so it is not taken for a staller. */
+    private static final class RequestArrived extends ChannelInboundHandlerAdapter {
+        private final ConnectionLimit limit;
+
+        RequestArrived(ConnectionLimit limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object request) {
+            limit.requestArrived(ctx.channel());
+            ctx.fireChannelRead(request);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.endlessd.notify;
 
+import dev.endlessd.log.ThrottledWarning;
 import dev.endlessd.os.CredentialedDatagramSocket;
 import dev.endlessd.os.ErrnoException;
 import dev.endlessd.os.PeerCredentials;

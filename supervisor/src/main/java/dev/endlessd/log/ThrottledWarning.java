@@ -1,4 +1,4 @@
-package dev.endlessd.notify;
+package dev.endlessd.log;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -12,8 +12,8 @@ import org.slf4j.Logger;
  * the window goes on while they keep coming). A flood thus costs a counter increment per event and a
  * line per window, not a line per event. Confined to the event loop.
  */
-final class ThrottledWarning {
-    static final Duration WINDOW = Duration.ofSeconds(10);
+public final class ThrottledWarning {
+    public static final Duration WINDOW = Duration.ofSeconds(10);
 
     private final Logger log;
     private final EventLoop loop;
@@ -26,7 +26,7 @@ final class ThrottledWarning {
      * @param owner named at the start of the count line (its {@code toString}, e.g. "gen=2 pid=4242")
      * @param what  what is counted, plural ("malformed notify messages")
      */
-    ThrottledWarning(Logger log, EventLoop loop, Object owner, String what) {
+    public ThrottledWarning(Logger log, EventLoop loop, Object owner, String what) {
         this.log = log;
         this.loop = loop;
         this.owner = owner;
@@ -34,7 +34,7 @@ final class ThrottledWarning {
     }
 
     /** Logs this warning unless one was logged within the window; then it is only counted. */
-    void warn(String format, Object... arguments) {
+    public void warn(String format, Object... arguments) {
         if (window != null) {
             suppressed++;
             return;
@@ -44,7 +44,7 @@ final class ThrottledWarning {
     }
 
     /** Logs what is still counted and stops the window. */
-    void close() {
+    public void close() {
         if (window != null) {
             window.cancel(false);
             window = null;
