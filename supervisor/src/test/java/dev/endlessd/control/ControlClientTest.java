@@ -3,7 +3,10 @@ package dev.endlessd.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.endlessd.os.PeerCredentials;
+import dev.endlessd.os.Posix;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -11,7 +14,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -127,5 +132,36 @@ class ControlClientTest {
             assertEquals(ControlException.Problem.NO_DAEMON, error.problem());
             assertTrue(error.getMessage().contains("in time") && silent.isOpen(), error.getMessage());
         }
+    }
+
+    @Test
+    void aPeerOfOurUidOrRootIsBelieved() throws ControlException {
+        ControlClient.requireTrusted(path, new PeerCredentials(10, 1000, 1000), 1000);
+        ControlClient.requireTrusted(path, new PeerCredentials(10, 0, 0), 1000);
+    }
+
+    @Test
+    void aPeerOfAnotherUidIsNotBelievedNamingItAndWhereToLook() {
+        ControlException error = assertThrows(ControlException.class,
+                () -> ControlClient.requireTrusted(path, new PeerCredentials(4242, 65534, 65534), 1000));
+        assertEquals(ControlException.Problem.UNTRUSTED, error.problem());
+        assertEquals(path + " is served by pid 4242 uid 65534, not by uid 1000 or root: another user's process has"
+                + " taken its place, so its answer is not believed; check who owns " + dir + " (ls -ld " + dir
+                + ") and remove what is not yours", error.getMessage());
+    }
+
+    @Test
+    void rootAlsoBelievesTheOwnerOfADirectoryOnlyThatOwnerMayWrite() throws Exception {
+        assumeTrue(Posix.uid() == 0, "needs root to give the directory away");
+        Path theirs = Files.createDirectory(dir.resolve("theirs"));
+        Files.setAttribute(theirs, "unix:uid", 65534);
+        Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwx--x--x"));
+        Path socket = theirs.resolve("control.sock");
+
+        ControlClient.requireTrusted(socket, new PeerCredentials(10, 65534, 65534), 0);
+        assertThrows(ControlException.class, () -> ControlClient.requireTrusted(socket, new PeerCredentials(10, 1000, 1000), 0));
+        Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThrows(ControlException.class,
+                () -> ControlClient.requireTrusted(socket, new PeerCredentials(10, 65534, 65534), 0));
     }
 }

@@ -72,4 +72,19 @@ public final class Nobody {
         }
         return output;
     }
+
+    /**
+     * A copy of the launcher and its jar in {@code dir/bin} that any user may run, wherever the build
+     * tree is (root's home is closed to others).
+     */
+    public static Path launcherForAnyone(Path dir) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path launcher = Files.copy(DaemonProcess.launcher(), bin.resolve("endlessd"), StandardCopyOption.REPLACE_EXISTING);
+        Path jar = Files.copy(DaemonProcess.launcher().resolveSibling("endlessd.jar"), bin.resolve("endlessd.jar"),
+                StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+        return launcher;
+    }
 }
