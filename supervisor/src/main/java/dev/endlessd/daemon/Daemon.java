@@ -12,6 +12,7 @@ import dev.endlessd.socket.ListenerBinder;
 import dev.endlessd.socket.SystemdSockets;
 import dev.endlessd.spawn.ExecWrapper;
 import dev.endlessd.spawn.PosixProcessLauncher;
+import dev.endlessd.spawn.UserEnvironment;
 import dev.endlessd.spawn.WorkerEnvironment;
 import dev.endlessd.watch.ChangeWatcher;
 import dev.endlessd.watch.ReloadResult;
@@ -86,10 +87,13 @@ public final class Daemon {
     private int serve(EventLoopGroup group, RuntimeDirectory runtimeDirectory, String version) throws StartupException {
         EventLoop loop = group.next();
         ExecWrapper wrapper = execWrapper();
-        config.user().ifPresent(user -> log.info("workers run as user {} (uid {}, gid {})", user.name(), user.uid(), user.gid()));
+        config.user().ifPresent(user -> log.info("workers run as user {} (uid {}, gid {}) with {}", user.name(), user.uid(),
+                user.gid(), UserEnvironment.describe(user, environment)));
         List<Listener> listeners = listeners(group);
         try {
-            WorkerEnvironment workerEnvironment = new WorkerEnvironment(environment, config.serviceName(),
+            WorkerEnvironment workerEnvironment = new WorkerEnvironment(
+                    config.user().map(user -> UserEnvironment.of(user, environment)).orElse(environment),
+                    config.serviceName(),
                     config.settings().drainTimeout(), javaAgent());
             ProcessWorkerStarter starter = new ProcessWorkerStarter(config.command(), wrapper,
                     config.user(), listeners, workerEnvironment, runtimeDirectory, loop,
