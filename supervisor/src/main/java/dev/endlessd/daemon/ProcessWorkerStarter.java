@@ -2,6 +2,8 @@ package dev.endlessd.daemon;
 
 import dev.endlessd.notify.NotifySocket;
 import dev.endlessd.os.Posix;
+import dev.endlessd.output.TerminalRelay;
+import dev.endlessd.output.WorkerOutput;
 import dev.endlessd.runtime.RuntimeDirectory;
 import dev.endlessd.socket.Listener;
 import dev.endlessd.spawn.ExecWrapper;
@@ -50,6 +52,7 @@ final class ProcessWorkerStarter implements WorkerStarter {
     private final EventLoop loop;
     private final ProcessLauncher launcher;
     private final OptionalInt servingNiceness;
+    private final TerminalRelay terminalRelay;
     private final Map<Worker, NotifySocket> notifySockets = new HashMap<>();
     private final Set<Worker> startingNicer = new HashSet<>();
 
@@ -65,6 +68,11 @@ final class ProcessWorkerStarter implements WorkerStarter {
         this.loop = loop;
         this.launcher = launcher;
         this.servingNiceness = servingNiceness;
+        this.terminalRelay = TerminalRelay.forWorkers(user.isPresent());
+        if (terminalRelay.active()) {
+            log.info("{} of --user workers reach this terminal through endlessd, with control characters shown as '?':"
+                    + " a worker of another user never holds root's terminal", terminalRelay.streams());
+        }
     }
 
     @Override
@@ -72,12 +80,15 @@ final class ProcessWorkerStarter implements WorkerStarter {
         NotifySocket notify = NotifySocket.open(runtimeDirectory.notifySocket(worker.generation()), loop,
                 message -> events.notified(worker, message), workerUid, worker);
         int notifyClient = -1;
+        WorkerOutput output = null;
         try {
             notifyClient = notify.openClient();
+            output = terminalRelay.open("gen=" + worker.generation());
             List<Integer> passedFds = new ArrayList<>(listenerFds);
             passedFds.add(notifyClient);
             SpawnRequest request = new SpawnRequest(argv,
-                    environment.forWorker(worker.generation(), listenerNames, notify.path()), passedFds);
+                    environment.forWorker(worker.generation(), listenerNames, notify.path()), passedFds,
+                    output.stdout(), output.stderr());
             int pid = launcher.spawn(request, status -> {
                 try {
                     loop.execute(() -> events.exited(worker, status));
@@ -99,6 +110,9 @@ final class ProcessWorkerStarter implements WorkerStarter {
         } finally {
             if (notifyClient >= 0) {
                 Posix.close(notifyClient); // the worker holds its own copy now; ours would leak one fd per spawn
+            }
+            if (output != null) {
+                output.close(); // likewise; the relay ends when the worker's copies are closed
             }
         }
     }

@@ -44,7 +44,7 @@ public final class PosixSpawner {
         try {
             check("posix_spawnattr_init", libc.posix_spawnattr_init(attributes));
             try {
-                placeDescriptors(fileActions, FdLayout.of(request.passedFds()));
+                placeDescriptors(fileActions, FdLayout.of(request.passedFds(), request.stdout(), request.stderr()));
                 resetSignals(attributes);
                 return spawnWith(request, fileActions, attributes);
             } finally {
@@ -55,13 +55,14 @@ public final class PosixSpawner {
         }
     }
 
+    /** stdin is opened last: a source that sits at fd 0 (endlessd started with stdin closed) is copied first. */
     private void placeDescriptors(Pointer fileActions, FdLayout layout) throws SpawnException {
-        check("posix_spawn_file_actions_addopen",
-                libc.posix_spawn_file_actions_addopen(fileActions, 0, DEV_NULL, NativeSpawn.O_RDONLY, 0));
         for (FdLayout.Dup dup : layout.steps()) {
             check("posix_spawn_file_actions_adddup2",
                     libc.posix_spawn_file_actions_adddup2(fileActions, dup.from(), dup.to()));
         }
+        check("posix_spawn_file_actions_addopen",
+                libc.posix_spawn_file_actions_addopen(fileActions, 0, DEV_NULL, NativeSpawn.O_RDONLY, 0));
         check("posix_spawn_file_actions_addclosefrom_np",
                 libc.posix_spawn_file_actions_addclosefrom_np(fileActions, layout.firstUnusedFd()));
     }

@@ -51,7 +51,7 @@ public final class UserEnvironment {
         }
         Path homePath = Path.of(home).normalize();
         for (String entry : supervisorEnvironment.getOrDefault("PATH", "").split(":")) {
-            if (!entry.isEmpty() && Path.of(entry).normalize().startsWith(homePath)) {
+            if (!entry.isEmpty() && Path.of(entry).normalize().startsWith(homePath) && !dropped.contains(entry)) {
                 dropped.add(entry);
             }
         }

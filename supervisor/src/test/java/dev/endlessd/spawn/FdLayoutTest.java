@@ -58,4 +58,23 @@ class FdLayoutTest {
     void negativeFdIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> FdLayout.of(List.of(-1)));
     }
+
+    @Test
+    void relayedOutputGoesToOneAndTwo() {
+        FdLayout layout = FdLayout.of(List.of(41), java.util.OptionalInt.of(50), java.util.OptionalInt.of(51));
+        assertEquals(List.of(new FdLayout.Dup(50, 1), new FdLayout.Dup(51, 2), new FdLayout.Dup(41, 3)), layout.steps());
+        assertEquals(4, layout.firstUnusedFd());
+    }
+
+    @Test
+    void aSourceSittingAtOneOrTwoIsMovedBeforeTheOutputIsPlaced() {
+        // endlessd started with stdout closed: a listener may have been given fd 1
+        FdLayout layout = FdLayout.of(List.of(1), java.util.OptionalInt.of(7), java.util.OptionalInt.empty());
+        Map<Integer, String> fds = new HashMap<>(Map.of(1, "listener", 7, "pipe"));
+        for (FdLayout.Dup dup : layout.steps()) {
+            fds.put(dup.to(), fds.get(dup.from()));
+        }
+        assertEquals("pipe", fds.get(1));
+        assertEquals("listener", fds.get(3));
+    }
 }
