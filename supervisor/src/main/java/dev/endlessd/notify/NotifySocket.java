@@ -86,7 +86,7 @@ public final class NotifySocket implements AutoCloseable {
         try {
             socket = CredentialedDatagramSocket.bind(path, MAX_DATAGRAM_BYTES);
         } catch (ErrnoException e) {
-            throw new IOException("cannot bind notify socket " + path + ": " + e.getMessage(), e);
+            throw new IOException("cannot bind notify socket " + path + ": " + Posix.describe(e.errno()), e);
         }
         NotifySocket notify = new NotifySocket(socket, loop, receiver, worker);
         try {
