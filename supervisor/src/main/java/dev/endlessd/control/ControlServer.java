@@ -85,6 +85,9 @@ public final class ControlServer implements AutoCloseable {
         ChannelFuture bound = new ServerBootstrap()
                 .group(loop)
                 .channel(EpollServerDomainSocketChannel.class)
+                // a short accept queue: thousands of connections queued by a flood would each be accepted
+                // and shed before a real client's turn came; beyond it, connect() waits or fails at once
+                .option(ChannelOption.SO_BACKLOG, ConnectionLimit.MAX_CONNECTIONS)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new Connections(connections, supervisor, daemon, watch, ownerUid, clock, loop))
                 .bind(new DomainSocketAddress(path.toFile()))
