@@ -224,6 +224,6 @@ public final class ControlClient implements AutoCloseable {
                     + " (connection refused): the daemon that created it is gone; start it again");
         }
         return new ControlException(ControlException.Problem.NO_DAEMON, "cannot connect to " + path + ": "
-                + e.getMessage());
+                + Posix.describe(e.errno()));
     }
 }

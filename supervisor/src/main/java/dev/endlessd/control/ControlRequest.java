@@ -1,5 +1,6 @@
 package dev.endlessd.control;
 
+import dev.endlessd.log.PeerText;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -55,15 +56,6 @@ public enum ControlRequest {
 
     /** At most 64 characters of {@code text}, with anything unprintable shown as {@code \xNN}. */
     static String printable(String text) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < text.length() && out.length() < 64; i++) {
-            char c = text.charAt(i);
-            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-                out.append(c);
-            } else {
-                out.append(String.format("\\x%02x", (int) c & 0xff));
-            }
-        }
-        return text.length() > 64 ? out + "..." : out.toString();
+        return PeerText.printable(text, 64);
     }
 }

@@ -1,5 +1,6 @@
 package dev.endlessd.notify;
 
+import dev.endlessd.log.PeerText;
 import dev.endlessd.log.ThrottledWarning;
 import dev.endlessd.os.CredentialedDatagramSocket;
 import dev.endlessd.os.ErrnoException;
@@ -20,7 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -39,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What a sender can provoke in the log (refused, malformed, oversized datagrams) is throttled:
  * the first whole, then a count per ten seconds. Lines that are not {@code KEY=VALUE} are dropped
- * here, as systemd ignores them; the receiver sees only well-formed fields.
+ * here, as systemd ignores them; the receiver sees only well-formed fields, their values without
+ * control characters, so that no worker's text can drive the terminal that shows the log.
  *
  * <p>Opened, read and closed on the event loop it was opened on.
  */
@@ -194,10 +198,12 @@ public final class NotifySocket implements AutoCloseable {
         NotifyMessage message = NotifyMessage.parse(new String(datagram.payload(), StandardCharsets.UTF_8));
         if (!message.malformedLines().isEmpty()) {
             malformed.warn("{} sent malformed notify lines {}: ignored (expected KEY=VALUE lines such as READY=1)",
-                    worker, message.malformedLines());
+                    worker, message.malformedLines().stream().map(line -> PeerText.printable(line, 80)).toList());
         }
         if (!message.fields().isEmpty()) {
-            receiver.accept(new NotifyMessage(message.fields(), List.of()));
+            Map<String, String> fields = new LinkedHashMap<>();
+            message.fields().forEach((key, value) -> fields.put(key, PeerText.terminalSafe(value)));
+            receiver.accept(new NotifyMessage(fields, List.of()));
         }
     }
 

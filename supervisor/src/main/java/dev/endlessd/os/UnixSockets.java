@@ -29,19 +29,7 @@ public final class UnixSockets {
      * @throws ErrnoException {@code ENOENT}, {@code EACCES}, {@code ECONNREFUSED}, ... as connect(2) says
      */
     public static int connect(Path path) throws ErrnoException {
-        byte[] address = address(path);
-        int fd = Posix.LIBC.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            throw ErrnoException.last("socket");
-        }
-        while (Posix.LIBC.connect(fd, address, address.length) != 0) {
-            int errno = Posix.errno();
-            if (errno != Posix.EINTR) {
-                Posix.close(fd);
-                throw new ErrnoException("connect", errno);
-            }
-        }
-        return fd;
+        return connected(SOCK_STREAM, path);
     }
 
     /**
@@ -51,15 +39,21 @@ public final class UnixSockets {
      * @return the fd, which the caller must close
      */
     public static int connectDatagram(Path path) throws ErrnoException {
+        return connected(SOCK_DGRAM, path);
+    }
+
+    private static int connected(int type, Path path) throws ErrnoException {
         byte[] address = address(path);
-        int fd = Posix.LIBC.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        int fd = Posix.LIBC.socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
         if (fd < 0) {
             throw ErrnoException.last("socket");
         }
-        if (Posix.LIBC.connect(fd, address, address.length) != 0) {
-            ErrnoException error = ErrnoException.last("connect to " + path);
-            Posix.close(fd);
-            throw error;
+        while (Posix.LIBC.connect(fd, address, address.length) != 0) {
+            int errno = Posix.errno();
+            if (errno != Posix.EINTR) {
+                Posix.close(fd);
+                throw new ErrnoException("connect to " + path, errno);
+            }
         }
         return fd;
     }
