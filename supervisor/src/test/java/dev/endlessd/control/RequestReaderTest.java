@@ -21,6 +21,8 @@ class RequestReaderTest {
     private final EmbeddedChannel channel = new EmbeddedChannel();
 
     {
+        // the deadline is read off the channel's clock, which moves only when a test says so
+        channel.freezeTime();
         channel.pipeline().addLast(new RequestReader(16, Duration.ofSeconds(5), "test peer", new ThrottledWarning(
                 LoggerFactory.getLogger(RequestReaderTest.class), channel.eventLoop(), "control", "refused requests")));
     }
