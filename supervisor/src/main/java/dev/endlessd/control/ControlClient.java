@@ -1,32 +1,34 @@
 package dev.endlessd.control;
 
-import dev.endlessd.os.ErrnoException;
-import dev.endlessd.os.PeerCredentials;
-import dev.endlessd.os.Posix;
-import dev.endlessd.os.UnixSockets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.OptionalInt;
-import jnr.constants.platform.Errno;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * The CLI's side of the control socket: one connection, one request, a blocking wait for the
  * answer with an optional deadline. See {@link ControlServer} for the protocol. Not thread-safe.
  *
- * <p>Before it believes a word, the client asks the kernel who is at the other end
- * ({@code SO_PEERCRED}): a process of our own uid, or root; and, for root's client, also the owner
- * of the directory that holds the socket, provided only that owner can write it (so root may talk to
- * a daemon of the user whose runtime directory it names). Anything else means someone else's
- * process took the socket's place, as another user could in a {@code /tmp/endlessd-UID} they created
- * first: its answer is refused, not printed.
- *
- * <p>The socket is opened natively because the JDK's unix channels do not tell a peer's uid as a number.
+ * <p>Before it believes a word, the client asks the kernel who listens at the other end
+ * ({@code SO_PEERCRED}): a process of our own uid, or root; for root's client also the owner of the
+ * directory that holds the socket, provided only that owner may write it (so root can talk to a
+ * user's daemon by its runtime directory). Anything else means another user's process took the
+ * socket's place, as another user could in a {@code /tmp/endlessd-UID} they created first: its answer
+ * is refused, not printed. The uids are compared as the JDK's user principals, which compare by uid;
+ * ours and root's are those of {@code /proc/self} and {@code /proc}, read without loading libc bindings,
+ * which the probe's fast path avoids.
  */
 public final class ControlClient implements AutoCloseable {
     private static final int GROUP_OR_OTHERS_WRITE = 0022;
@@ -34,39 +36,49 @@ public final class ControlClient implements AutoCloseable {
     private static final int DIRECTORY = 0040000;
 
     private final Path path;
-    private final int fd;
-    private final byte[] chunk = new byte[8192];
+    private final SocketChannel channel;
+    private final Selector selector;
+    private final ByteBuffer chunk = ByteBuffer.allocate(8192);
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private int consumed;
-    private boolean closed;
 
-    private ControlClient(Path path, int fd) {
+    private ControlClient(Path path, SocketChannel channel, Selector selector) {
         this.path = path;
-        this.fd = fd;
+        this.channel = channel;
+        this.selector = selector;
     }
 
     /**
      * @throws ControlException {@code NO_DAEMON} when nothing answers at {@code path},
      *                          {@code DENIED} when this user may not connect,
-     *                          {@code UNTRUSTED} when a process we cannot trust answers there
+     *                          {@code UNTRUSTED} when a process of another user answers there
      */
     public static ControlClient connect(Path path) throws ControlException {
-        int fd;
+        SocketChannel channel;
         try {
-            fd = UnixSockets.connect(path);
-        } catch (ErrnoException e) {
+            channel = SocketChannel.open(UnixDomainSocketAddress.of(path));
+        } catch (IOException e) {
             throw cannotConnect(path, e);
         }
         try {
-            requireTrusted(path, UnixSockets.peer(fd), Posix.uid());
-            return new ControlClient(path, fd);
-        } catch (ErrnoException e) {
-            Posix.close(fd);
-            throw new ControlException(ControlException.Problem.NO_DAEMON, "cannot use the connection to " + path
-                    + ": " + e.getMessage());
+            requireTrusted(path, channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user(),
+                    Files.getOwner(Path.of("/proc/self")), Files.getOwner(Path.of("/proc")));
         } catch (ControlException e) {
-            Posix.close(fd);
+            close(channel);
             throw e;
+        } catch (IOException | UnsupportedOperationException e) {
+            close(channel);
+            throw new ControlException(ControlException.Problem.UNTRUSTED, "cannot tell who serves " + path
+                    + " (SO_PEERCRED, /proc): " + e + "; its answer is not believed");
+        }
+        try {
+            Selector selector = Selector.open();
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_READ);
+            return new ControlClient(path, channel, selector);
+        } catch (IOException e) {
+            close(channel);
+            throw new ControlException(ControlException.Problem.NO_DAEMON, "cannot use the connection to " + path + ": " + e);
         }
     }
 
@@ -78,11 +90,9 @@ public final class ControlClient implements AutoCloseable {
     public ControlReply request(ControlRequest request, Duration within) throws ControlException {
         long deadline = deadline(within);
         try {
-            byte[] line = (request.line() + "\n").getBytes(StandardCharsets.US_ASCII);
-            try {
-                Posix.writeFully(fd, line, line.length);
-            } catch (ErrnoException closedFirst) {
-                // a refusal may have come and gone before our line: what it said is still there to read
+            ByteBuffer line = ByteBuffer.wrap((request.line() + "\n").getBytes(StandardCharsets.US_ASCII));
+            while (line.hasRemaining()) {
+                channel.write(line);
             }
             String first = readLine(deadline);
             if (first == null) {
@@ -112,8 +122,6 @@ public final class ControlClient implements AutoCloseable {
             while (fill(deadline)) {
                 // until the daemon closes the connection
             }
-        } catch (ControlException e) {
-            throw e;
         } catch (IOException e) {
             throw new ControlException(ControlException.Problem.NO_DAEMON, "lost the connection to " + path + ": "
                     + e.getMessage());
@@ -124,38 +132,38 @@ public final class ControlClient implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            Posix.close(fd);
-        }
+        close(selector);
+        close(channel);
     }
 
-    /** The peer must be us, root, or (for root) the only user who can write the socket's directory. */
-    static void requireTrusted(Path path, PeerCredentials peer, int ourUid) throws ControlException {
-        if (peer.uid() == ourUid || peer.uid() == 0) {
+    /**
+     * The peer must be us, root, or (for root) the only user who can write the socket's directory.
+     *
+     * @param us   our own user; {@code root} too when we are root
+     */
+    static void requireTrusted(Path path, UserPrincipal peer, UserPrincipal us, UserPrincipal root)
+            throws ControlException {
+        if (peer.equals(us) || peer.equals(root)) {
             return;
         }
         Path directory = path.toAbsolutePath().getParent();
-        OptionalInt owner = ourUid == 0 ? soleWriter(directory) : OptionalInt.empty();
-        if (owner.isPresent() && owner.getAsInt() == peer.uid()) {
+        if (us.equals(root) && soleWriterIs(directory, peer)) {
             return;
         }
-        String expected = ourUid == 0 ? "root or the owner of " + directory : "uid " + ourUid + " or root";
-        throw new ControlException(ControlException.Problem.UNTRUSTED, path + " is served by " + peer + ", not by "
-                + expected + ": another user's process has taken its place, so its answer is not believed; check who"
-                + " owns " + directory + " (ls -ld " + directory + ") and remove what is not yours");
+        String expected = us.equals(root) ? "root or the owner of " + directory : "user " + us.getName() + " or root";
+        throw new ControlException(ControlException.Problem.UNTRUSTED, path + " is served by user " + peer.getName()
+                + ", not by " + expected + ": another user's process has taken its place, so its answer is not"
+                + " believed; check who owns " + directory + " (ls -ld " + directory + ") and remove what is not yours");
     }
 
-    /** The owner of {@code directory} when it is a real directory that nobody else may write. */
-    private static OptionalInt soleWriter(Path directory) {
+    /** Whether {@code directory} is a real directory of {@code owner} that nobody else may write. */
+    private static boolean soleWriterIs(Path directory, UserPrincipal owner) {
         try {
             int mode = (Integer) Files.getAttribute(directory, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-            if ((mode & FILE_TYPE) != DIRECTORY || (mode & GROUP_OR_OTHERS_WRITE) != 0) {
-                return OptionalInt.empty();
-            }
-            return OptionalInt.of((Integer) Files.getAttribute(directory, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+            return (mode & FILE_TYPE) == DIRECTORY && (mode & GROUP_OR_OTHERS_WRITE) == 0
+                    && Files.getOwner(directory, LinkOption.NOFOLLOW_LINKS).equals(owner);
         } catch (IOException | RuntimeException gone) {
-            return OptionalInt.empty();
+            return false;
         }
     }
 
@@ -178,29 +186,28 @@ public final class ControlClient implements AutoCloseable {
     /** Reads what has arrived, waiting for more if nothing has; false at the end of the connection. */
     private boolean fill(long deadline) throws IOException {
         while (true) {
-            long left = deadline == 0 ? -1 : (deadline - System.nanoTime()) / 1_000_000;
+            chunk.clear();
+            int read;
+            try {
+                read = channel.read(chunk);
+            } catch (IOException reset) {
+                // the daemon closed with our bytes unread (a refusal): what it sent before still counts
+                return false;
+            }
+            if (read < 0) {
+                return false;
+            }
+            if (read > 0) {
+                received.write(chunk.array(), 0, read);
+                return true;
+            }
+            long left = deadline == 0 ? 0 : (deadline - System.nanoTime()) / 1_000_000;
             if (deadline != 0 && left <= 0) {
                 throw new ControlException(ControlException.Problem.NO_DAEMON, "no answer from " + path
                         + " in time: the daemon may be hung (see its log, or send it SIGQUIT for a thread dump)");
             }
-            if (!Posix.awaitReadable(new int[] {fd}, (int) Math.min(left, Integer.MAX_VALUE))[0]) {
-                continue;
-            }
-            int read;
-            try {
-                read = Posix.read(fd, chunk);
-            } catch (ErrnoException e) {
-                if (e.errno() == Errno.ECONNRESET.intValue()) {
-                    // the daemon closed with our bytes unread (a refusal): what it sent before still counts
-                    return false;
-                }
-                throw e;
-            }
-            if (read == 0) {
-                return false;
-            }
-            received.write(chunk, 0, read);
-            return true;
+            selector.select(left);
+            selector.selectedKeys().clear();
         }
     }
 
@@ -208,22 +215,31 @@ public final class ControlClient implements AutoCloseable {
         return within == null ? 0 : System.nanoTime() + Math.max(1, within.toNanos());
     }
 
-    private static ControlException cannotConnect(Path path, ErrnoException e) {
-        // EACCES comes first because a private directory also hides whether the socket exists
-        if (e.errno() == Errno.EACCES.intValue()) {
+    private static ControlException cannotConnect(Path path, IOException e) {
+        // the JDK reports connect errors by message only; EACCES comes first because a private
+        // directory also hides whether the socket exists
+        if (String.valueOf(e.getMessage()).contains("Permission denied")) {
             return new ControlException(ControlException.Problem.DENIED, "permission denied on " + path
                     + ": the daemon runs as another user; run this as that user or as root");
         }
-        if (e.errno() == Errno.ENOENT.intValue() || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return new ControlException(ControlException.Problem.NO_DAEMON, "no endlessd is running there: "
                     + path + " does not exist (start the daemon, or pass the --name, --runtime-dir or "
                     + "--control-socket it was started with)");
         }
-        if (e.errno() == Errno.ECONNREFUSED.intValue()) {
+        if (e instanceof ConnectException) {
             return new ControlException(ControlException.Problem.NO_DAEMON, "no endlessd answers at " + path
                     + " (connection refused): the daemon that created it is gone; start it again");
         }
         return new ControlException(ControlException.Problem.NO_DAEMON, "cannot connect to " + path + ": "
-                + Posix.describe(e.errno()));
+                + e.getMessage());
+    }
+
+    private static void close(java.io.Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException ignored) {
+            // nothing left to tell the user
+        }
     }
 }

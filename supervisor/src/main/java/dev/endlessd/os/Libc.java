@@ -78,8 +78,5 @@ public interface Libc {
     int setsockopt(int fd, int level, int option, @In int[] value, int length);
 
     @SaveError
-    int getsockopt(int fd, int level, int option, @Out int[] value, @In @Out int[] length);
-
-    @SaveError
     long recvmsg(int fd, Pointer message, int flags);
 }

@@ -5,31 +5,19 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-/** Unix stream sockets opened natively, for the few places where the peer's credentials matter. */
+/** Unix sockets opened natively: a connected datagram socket for a worker, and the address both ends use. */
 public final class UnixSockets {
     static final int AF_UNIX = 1;
-    static final int SOCK_STREAM = 1;
     static final int SOCK_DGRAM = 2;
     static final int SOCK_NONBLOCK = 04000;
     static final int SOCK_CLOEXEC = 02000000;
     static final int SOL_SOCKET = 1;
     static final int SO_PASSCRED = 16;
-    static final int SO_PEERCRED = 17;
 
     /** {@code sizeof(sun_path)}: a path and its terminating NUL must fit. */
     private static final int MAX_PATH_BYTES = 108;
 
     private UnixSockets() {
-    }
-
-    /**
-     * Connects a blocking, close-on-exec stream socket to {@code path}.
-     *
-     * @return the fd
-     * @throws ErrnoException {@code ENOENT}, {@code EACCES}, {@code ECONNREFUSED}, ... as connect(2) says
-     */
-    public static int connect(Path path) throws ErrnoException {
-        return connected(SOCK_STREAM, path);
     }
 
     /**
@@ -39,12 +27,8 @@ public final class UnixSockets {
      * @return the fd, which the caller must close
      */
     public static int connectDatagram(Path path) throws ErrnoException {
-        return connected(SOCK_DGRAM, path);
-    }
-
-    private static int connected(int type, Path path) throws ErrnoException {
         byte[] address = address(path);
-        int fd = Posix.LIBC.socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+        int fd = Posix.LIBC.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         if (fd < 0) {
             throw ErrnoException.last("socket");
         }
@@ -56,16 +40,6 @@ public final class UnixSockets {
             }
         }
         return fd;
-    }
-
-    /** The process at the other end of a connected stream socket, as it was when it connected or listened. */
-    public static PeerCredentials peer(int fd) throws ErrnoException {
-        int[] ucred = new int[3];
-        int[] length = {12};
-        if (Posix.LIBC.getsockopt(fd, SOL_SOCKET, SO_PEERCRED, ucred, length) != 0) {
-            throw ErrnoException.last("getsockopt(SO_PEERCRED)");
-        }
-        return new PeerCredentials(ucred[0], ucred[1], ucred[2]);
     }
 
     /** A {@code struct sockaddr_un} naming {@code path}. */

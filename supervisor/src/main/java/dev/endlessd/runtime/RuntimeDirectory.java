@@ -9,6 +9,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The private directory of one endlessd instance: its notify sockets and its control socket.
@@ -22,12 +24,14 @@ import java.util.Set;
  * <p>Every directory on the way is checked as tmux checks {@code /tmp/tmux-UID}, without following
  * symlinks: the instance directory and its base must be real directories, the instance directory
  * ours, the base ours or root's; neither may be writable by other users (the base may if it is sticky,
- * like {@code /tmp}); every directory above must belong to root or us and be just as closed. Otherwise
+ * like {@code /tmp}); every directory above must belong to root or us (one that others may write
+ * without the sticky bit, as a container's {@code /tmp}, is named in a warning). Otherwise
  * another local user could have created {@code /tmp/endlessd-UID} first, or could rename our
  * directory away and put a control socket of their own in its place. Anything else is refused with
  * the path and the fix.
  */
 public final class RuntimeDirectory {
+    private static final Logger log = LoggerFactory.getLogger(RuntimeDirectory.class);
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OTHERS_MAY_PASS = PosixFilePermissions.fromString("rwx--x--x");
     private static final int GROUP_OR_OTHERS_WRITE = 0022;
@@ -178,7 +182,10 @@ public final class RuntimeDirectory {
         }
     }
 
-    /** Each directory from {@code directory} up to / must be root's or ours, and closed to others unless sticky. */
+    /**
+     * Each directory from {@code directory} up to / must be root's or ours; one that others may write
+     * without the sticky bit is named in a warning.
+     */
     private void checkAncestors(Path directory) throws IOException {
         for (Path at = directory; at != null; at = at.getParent()) {
             Stat stat = Stat.of(at);
@@ -188,9 +195,12 @@ public final class RuntimeDirectory {
                         + " --runtime-dir to a place only root and uid " + uid + " control");
             }
             if ((stat.mode & GROUP_OR_OTHERS_WRITE) != 0 && (stat.mode & STICKY) == 0) {
-                throw new UnsafeDirectoryException("runtime directory " + path + " lies in " + at + ", which other"
-                        + " users may write (mode " + stat.octalMode() + "): they could rename what endlessd keeps"
-                        + " there; pass --runtime-dir to a place only root and uid " + uid + " control");
+                // a container's /tmp (an image layer, a Kubernetes emptyDir) is so, and there every process runs
+                // as one uid: say it rather than refuse it
+                log.warn("runtime directory {} lies in {}, which other users may write (mode {}, no sticky bit): a"
+                        + " process of another uid could rename what endlessd keeps there; harmless where every process"
+                        + " runs as one uid (a container), elsewhere pass --runtime-dir", path, at, stat.octalMode());
+                return;
             }
         }
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.endlessd.os.PeerCredentials;
 import dev.endlessd.os.Posix;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -14,9 +13,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -134,18 +135,22 @@ class ControlClientTest {
         }
     }
 
-    @Test
-    void aPeerOfOurUidOrRootIsBelieved() throws ControlException {
-        ControlClient.requireTrusted(path, new PeerCredentials(10, 1000, 1000), 1000);
-        ControlClient.requireTrusted(path, new PeerCredentials(10, 0, 0), 1000);
+    private static UserPrincipal user(String name) throws IOException {
+        return FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(name);
     }
 
     @Test
-    void aPeerOfAnotherUidIsNotBelievedNamingItAndWhereToLook() {
+    void aPeerOfOurUserOrRootIsBelieved() throws Exception {
+        ControlClient.requireTrusted(path, user("daemon"), user("daemon"), user("root"));
+        ControlClient.requireTrusted(path, user("root"), user("daemon"), user("root"));
+    }
+
+    @Test
+    void aPeerOfAnotherUserIsNotBelievedNamingItAndWhereToLook() throws Exception {
         ControlException error = assertThrows(ControlException.class,
-                () -> ControlClient.requireTrusted(path, new PeerCredentials(4242, 65534, 65534), 1000));
+                () -> ControlClient.requireTrusted(path, user("nobody"), user("daemon"), user("root")));
         assertEquals(ControlException.Problem.UNTRUSTED, error.problem());
-        assertEquals(path + " is served by pid 4242 uid 65534, not by uid 1000 or root: another user's process has"
+        assertEquals(path + " is served by user nobody, not by user daemon or root: another user's process has"
                 + " taken its place, so its answer is not believed; check who owns " + dir + " (ls -ld " + dir
                 + ") and remove what is not yours", error.getMessage());
     }
@@ -158,10 +163,11 @@ class ControlClientTest {
         Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwx--x--x"));
         Path socket = theirs.resolve("control.sock");
 
-        ControlClient.requireTrusted(socket, new PeerCredentials(10, 65534, 65534), 0);
-        assertThrows(ControlException.class, () -> ControlClient.requireTrusted(socket, new PeerCredentials(10, 1000, 1000), 0));
+        ControlClient.requireTrusted(socket, user("nobody"), user("root"), user("root"));
+        assertThrows(ControlException.class, () -> ControlClient.requireTrusted(socket, user("daemon"), user("root"),
+                user("root")));
         Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwxrwxrwx"));
-        assertThrows(ControlException.class,
-                () -> ControlClient.requireTrusted(socket, new PeerCredentials(10, 65534, 65534), 0));
+        assertThrows(ControlException.class, () -> ControlClient.requireTrusted(socket, user("nobody"), user("root"),
+                user("root")));
     }
 }
