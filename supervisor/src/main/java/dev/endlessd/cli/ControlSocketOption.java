@@ -27,9 +27,11 @@ final class ControlSocketOption {
 
     /** The path given, or the default one of {@code instance}. */
     Path resolve(InstanceOptions instance) {
-        if (path != null) {
-            return path.toAbsolutePath().normalize();
-        }
-        return ControlSocketFile.in(instance.runtimeDirectory(System.getenv(), Posix.uid()));
+        return resolve(path, () -> instance.runtimeDirectory(System.getenv(), Posix.uid()));
+    }
+
+    /** {@code given} made absolute, or the control socket in the runtime directory. */
+    static Path resolve(Path given, java.util.function.Supplier<Path> runtimeDirectory) {
+        return given != null ? given.toAbsolutePath().normalize() : ControlSocketFile.in(runtimeDirectory.get());
     }
 }

@@ -120,6 +120,13 @@ public final class EndlessdCommand implements Callable<Integer> {
                     + " it (default: ${DEFAULT-VALUE}).")
     private Conversions.Switch javaAgent;
 
+    @Option(names = "--reload-on-change", paramLabel = "PATH", order = 9,
+            description = "Reload when the content of this file or directory changes, repeatable: a mounted"
+                    + " ConfigMap or Secret (its ..data link swap is one change), a config file an editor replaces."
+                    + " Waits for 1s without further changes; a touch that changes no content does not reload; a"
+                    + " failed reload is tried again only at the next change.")
+    private List<Path> reloadOnChange = new ArrayList<>();
+
     @Override
     public Integer call() {
         DaemonConfig config = config();
@@ -158,16 +165,37 @@ public final class EndlessdCommand implements Callable<Integer> {
             throw usage("user: \"" + user + "\" (--user needs endlessd to run as root; it runs as uid " + Posix.uid()
                     + ": drop --user, or start endlessd as root)");
         }
+        List<Path> watched = watchedPaths();
         try {
             SupervisorSettings settings = SupervisorSettings.of(readyTimeout, Optional.ofNullable(readyAfter), drainTimeout);
             return new DaemonConfig(instance.name(), new WorkerCommand(command), listen, backlog, settings,
                     instance.runtimeDirectory(Map.copyOf(System.getenv()), Posix.uid()),
                     Optional.ofNullable(user).map(RunAs::lookUp),
                     startupNice != null ? startupNice : Posix.uid() == 0 ? DEFAULT_STARTUP_NICE : 0,
-                    javaAgent == Conversions.Switch.ON);
+                    javaAgent == Conversions.Switch.ON, watched);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+    }
+
+    /** {@code --reload-on-change} paths, absolute, each an existing file or directory, each once. */
+    private List<Path> watchedPaths() {
+        List<Path> watched = new ArrayList<>();
+        for (Path given : reloadOnChange) {
+            Path path = given.toAbsolutePath().normalize();
+            if (!java.nio.file.Files.exists(path)) {
+                throw usage("reload-on-change: " + given + " does not exist (expected: a file or a directory to watch,"
+                        + " e.g. the directory a ConfigMap is mounted at)");
+            }
+            if (path.getParent() == null) {
+                throw usage("reload-on-change: " + given + " (expected: a file or a directory below /)");
+            }
+            if (watched.contains(path)) {
+                throw usage("reload-on-change: " + given + " is given twice (expected: each path once)");
+            }
+            watched.add(path);
+        }
+        return watched;
     }
 
     InstanceOptions instance() {

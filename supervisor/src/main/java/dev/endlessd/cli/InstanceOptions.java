@@ -3,7 +3,6 @@ package dev.endlessd.cli;
 import dev.endlessd.runtime.RuntimeDirectory;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -12,22 +11,22 @@ public final class InstanceOptions {
     /** The options that pick an instance, and so mean the same before and after a command's name. */
     static final java.util.Set<String> SELECTING = java.util.Set.of("--name", "--runtime-dir", ControlSocketOption.NAME);
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.@-]{1,64}");
-
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
     private CommandLine.Model.CommandSpec spec;
 
-    private String name = "default";
+    static final String DEFAULT_NAME = "default";
+
+    private String name = DEFAULT_NAME;
 
     @Option(names = "--runtime-dir", paramLabel = "DIR", order = 11,
             description = "Base directory for the private runtime directory (notify and control sockets). "
                     + "Default: $RUNTIME_DIRECTORY, /run/endlessd as root, else $XDG_RUNTIME_DIR/endlessd or /tmp/endlessd-UID.")
     private Path runtimeDir;
 
-    @Option(names = "--name", paramLabel = "NAME", defaultValue = "default", order = 10,
+    @Option(names = "--name", paramLabel = "NAME", defaultValue = DEFAULT_NAME, order = 10,
             description = "Names this service instance: keys its runtime directory and prefixes its logs (default: ${DEFAULT-VALUE}).")
     void name(String value) {
-        if (!NAME.matcher(value).matches()) {
+        if (!InstanceName.valid(value)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "name: \"" + value + "\" (expected: 1-64 letters, digits, '_', '.', '@' or '-')");
         }

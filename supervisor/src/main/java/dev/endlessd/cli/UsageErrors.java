@@ -9,6 +9,14 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     private static final java.util.Set<String> OTHER_NAMES_OF_LISTEN = java.util.Set.of(
             "--port", "-p", "--bind", "-b", "--address", "--addr", "--host");
 
+    /**
+     * {@code commandLine}, answering usage errors this way. Here rather than in {@link Main}, whose
+     * verification would then load picocli on {@link ProbeFastPath}'s way.
+     */
+    static CommandLine answeredBriefly(CommandLine commandLine) {
+        return commandLine.setParameterExceptionHandler(new UsageErrors());
+    }
+
     @Override
     public int handleParseException(CommandLine.ParameterException error, String[] args) {
         CommandLine command = error.getCommandLine();

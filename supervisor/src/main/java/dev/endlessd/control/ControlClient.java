@@ -12,14 +12,29 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.Arrays;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * The CLI's side of the control socket: one connection, one request, a blocking wait for the
  * answer with an optional deadline. See {@link ControlServer} for the protocol. Not thread-safe.
+ *
+ * <p>Before it believes a word, the client asks the kernel who listens at the other end
+ * ({@code SO_PEERCRED}): a process of our own uid, or root; for root's client also the owner of the
+ * directory that holds the socket, provided only that owner may write it (so root can talk to a
+ * user's daemon by its runtime directory). Anything else means another user's process took the
+ * socket's place, as another user could in a {@code /tmp/endlessd-UID} they created first: its answer
+ * is refused, not printed. The uids are compared as the JDK's user principals, which compare by uid;
+ * ours and root's are those of {@code /proc/self} and {@code /proc}, read without loading libc bindings,
+ * which the probe's fast path avoids.
  */
 public final class ControlClient implements AutoCloseable {
+    private static final int GROUP_OR_OTHERS_WRITE = 0022;
+    private static final int FILE_TYPE = 0170000;
+    private static final int DIRECTORY = 0040000;
+
     private final Path path;
     private final SocketChannel channel;
     private final Selector selector;
@@ -35,7 +50,8 @@ public final class ControlClient implements AutoCloseable {
 
     /**
      * @throws ControlException {@code NO_DAEMON} when nothing answers at {@code path},
-     *                          {@code DENIED} when this user may not connect
+     *                          {@code DENIED} when this user may not connect,
+     *                          {@code UNTRUSTED} when a process of another user answers there
      */
     public static ControlClient connect(Path path) throws ControlException {
         SocketChannel channel;
@@ -43,6 +59,17 @@ public final class ControlClient implements AutoCloseable {
             channel = SocketChannel.open(UnixDomainSocketAddress.of(path));
         } catch (IOException e) {
             throw cannotConnect(path, e);
+        }
+        try {
+            requireTrusted(path, channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user(),
+                    Files.getOwner(Path.of("/proc/self")), Files.getOwner(Path.of("/proc")));
+        } catch (ControlException e) {
+            close(channel);
+            throw e;
+        } catch (IOException | UnsupportedOperationException e) {
+            close(channel);
+            throw new ControlException(ControlException.Problem.UNTRUSTED, "cannot tell who serves " + path
+                    + " (SO_PEERCRED, /proc): " + e + "; its answer is not believed");
         }
         try {
             Selector selector = Selector.open();
@@ -107,6 +134,37 @@ public final class ControlClient implements AutoCloseable {
     public void close() {
         close(selector);
         close(channel);
+    }
+
+    /**
+     * The peer must be us, root, or (for root) the only user who can write the socket's directory.
+     *
+     * @param us   our own user; {@code root} too when we are root
+     */
+    static void requireTrusted(Path path, UserPrincipal peer, UserPrincipal us, UserPrincipal root)
+            throws ControlException {
+        if (peer.equals(us) || peer.equals(root)) {
+            return;
+        }
+        Path directory = path.toAbsolutePath().getParent();
+        if (us.equals(root) && soleWriterIs(directory, peer)) {
+            return;
+        }
+        String expected = us.equals(root) ? "root or the owner of " + directory : "user " + us.getName() + " or root";
+        throw new ControlException(ControlException.Problem.UNTRUSTED, path + " is served by user " + peer.getName()
+                + ", not by " + expected + ": another user's process has taken its place, so its answer is not"
+                + " believed; check who owns " + directory + " (ls -ld " + directory + ") and remove what is not yours");
+    }
+
+    /** Whether {@code directory} is a real directory of {@code owner} that nobody else may write. */
+    private static boolean soleWriterIs(Path directory, UserPrincipal owner) {
+        try {
+            int mode = (Integer) Files.getAttribute(directory, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            return (mode & FILE_TYPE) == DIRECTORY && (mode & GROUP_OR_OTHERS_WRITE) == 0
+                    && Files.getOwner(directory, LinkOption.NOFOLLOW_LINKS).equals(owner);
+        } catch (IOException | RuntimeException gone) {
+            return false;
+        }
     }
 
     private String readLine(long deadline) throws IOException {

@@ -13,7 +13,9 @@ public final class ControlException extends IOException {
         /** The socket exists but this user may not use it. */
         DENIED,
         /** Something answered that is not the control protocol. */
-        NOT_UNDERSTOOD
+        NOT_UNDERSTOOD,
+        /** A process of another user answers at the socket: not a daemon we may believe. */
+        UNTRUSTED
     }
 
     private final Problem problem;

@@ -1,5 +1,6 @@
 package dev.endlessd.control;
 
+import dev.endlessd.log.PeerText;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -12,6 +13,7 @@ public enum ControlRequest {
     RELOAD_NOWAIT("reload nowait", "start a new worker; answer as soon as the reload is accepted"),
     STATUS("status", "the daemon, its listeners, its workers and the last reload, as text"),
     STATUS_JSON("status json", "the same as one JSON object on one line"),
+    CHECK("check", "whether a worker serves, in one line for probes: serving, reloading, starting or no-worker"),
     STOP("stop", "drain every worker and exit; the connection closes when the daemon is gone"),
     HELP("help", "this list");
 
@@ -54,15 +56,6 @@ public enum ControlRequest {
 
     /** At most 64 characters of {@code text}, with anything unprintable shown as {@code \xNN}. */
     static String printable(String text) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < text.length() && out.length() < 64; i++) {
-            char c = text.charAt(i);
-            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-                out.append(c);
-            } else {
-                out.append(String.format("\\x%02x", (int) c & 0xff));
-            }
-        }
-        return text.length() > 64 ? out + "..." : out.toString();
+        return PeerText.printable(text, 64);
     }
 }

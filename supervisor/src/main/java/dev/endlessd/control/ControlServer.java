@@ -1,6 +1,8 @@
 package dev.endlessd.control;
 
 import dev.endlessd.daemon.Supervisor;
+import dev.endlessd.log.ThrottledWarning;
+import dev.endlessd.watch.WatchStatus;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -23,6 +25,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>The client sends one line of printable ASCII ending in {@code \n}, at most
  *     {@value #MAX_REQUEST_BYTES} bytes, within {@link #REQUEST_DEADLINE} of connecting:
- *     {@code reload}, {@code reload nowait}, {@code status}, {@code status json}, {@code stop} or
+ *     {@code reload}, {@code reload nowait}, {@code status}, {@code status json}, {@code check}, {@code stop} or
  *     {@code help} (see {@link ControlRequest}).
  * <li>The daemon answers with one line, {@code ok[ TEXT]} or {@code error KIND TEXT} where KIND is
  *     {@code failed} (tried, did not work), {@code denied} (another user) or {@code invalid}
@@ -47,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Peers are checked with {@code SO_PEERCRED}: only the daemon's own uid and root are served; the
  * 0600 mode and the private directory are the first fence, the uid check the one that holds when
- * someone loosens them.
+ * someone loosens them. At most {@value ConnectionLimit#MAX_CONNECTIONS} connections are open at once
+ * (see {@link ConnectionLimit}), and what a peer can make the daemon log is throttled.
  *
  * <p>{@link #bind} and {@link #close} may be called from any thread; everything else runs on the
  * event loop.
@@ -69,17 +74,22 @@ public final class ControlServer implements AutoCloseable {
     /**
      * Listens on {@code path}, which must not exist (see {@link ControlSocketFile#claim}).
      *
+     * @param watch    what {@code --reload-on-change} watches and saw last, if anything; called on the loop
      * @param ownerUid the uid served besides root: the daemon's own
      * @throws IOException naming the path and the fix
      */
     public static ControlServer bind(Path path, EventLoop loop, Supervisor supervisor, DaemonInfo daemon,
-                                     int ownerUid, Clock clock) throws IOException {
+                                     Supplier<Optional<WatchStatus>> watch, int ownerUid, Clock clock)
+            throws IOException {
         ChannelGroup connections = new DefaultChannelGroup("control", loop);
         ChannelFuture bound = new ServerBootstrap()
                 .group(loop)
                 .channel(EpollServerDomainSocketChannel.class)
+                // a short accept queue: thousands of connections queued by a flood would each be accepted
+                // and shed before a real client's turn came; beyond it, connect() waits or fails at once
+                .option(ChannelOption.SO_BACKLOG, ConnectionLimit.MAX_CONNECTIONS)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childHandler(new Connections(connections, supervisor, daemon, ownerUid, clock))
+                .childHandler(new Connections(connections, supervisor, daemon, watch, ownerUid, clock, loop))
                 .bind(new DomainSocketAddress(path.toFile()))
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {
@@ -109,20 +119,35 @@ public final class ControlServer implements AutoCloseable {
         private final ChannelGroup connections;
         private final Supervisor supervisor;
         private final DaemonInfo daemon;
+        private final Supplier<Optional<WatchStatus>> watch;
         private final int ownerUid;
         private final Clock clock;
+        private final ConnectionLimit limit;
+        private final ThrottledWarning denials;
+        private final ThrottledWarning refusals;
 
-        Connections(ChannelGroup connections, Supervisor supervisor, DaemonInfo daemon, int ownerUid, Clock clock) {
+        Connections(ChannelGroup connections, Supervisor supervisor, DaemonInfo daemon,
+                    Supplier<Optional<WatchStatus>> watch, int ownerUid, Clock clock, EventLoop loop) {
             this.connections = connections;
             this.supervisor = supervisor;
             this.daemon = daemon;
+            this.watch = watch;
             this.ownerUid = ownerUid;
             this.clock = clock;
+            this.limit = new ConnectionLimit(new ThrottledWarning(log, loop, "control", "connections shed"));
+            this.denials = new ThrottledWarning(log, loop, "control", "connections of other users refused");
+            this.refusals = new ThrottledWarning(log, loop, "control", "requests refused");
         }
 
         @Override
         protected void initChannel(EpollDomainSocketChannel channel) {
             connections.add(channel);
+            if (!limit.admit(channel)) {
+                channel.pipeline().addLast(new Refusal(ControlReply.error(ControlReply.Kind.FAILED,
+                        "endlessd '" + daemon.name() + "' has " + ConnectionLimit.MAX_CONNECTIONS + " control"
+                                + " connections open, all waiting for an answer: try again once one is answered")));
+                return;
+            }
             PeerCredentials peer;
             try {
                 peer = channel.peerCredentials();
@@ -133,14 +158,30 @@ public final class ControlServer implements AutoCloseable {
             }
             String who = "pid " + peer.pid() + " uid " + peer.uid();
             if (peer.uid() != ownerUid && peer.uid() != 0) {
-                log.warn("control: refused {}: only uid {} and root may control endlessd '{}'", who, ownerUid, daemon.name());
+                denials.warn("control: refused {}: only uid {} and root may control endlessd '{}'", who, ownerUid,
+                        daemon.name());
                 channel.pipeline().addLast(new Refusal(ControlReply.error(ControlReply.Kind.DENIED,
                         "uid " + peer.uid() + " may not control endlessd '" + daemon.name() + "', which runs as uid "
                                 + ownerUid + " (run the command as uid " + ownerUid + " or as root)")));
                 return;
             }
-            channel.pipeline().addLast(new RequestReader(MAX_REQUEST_BYTES, REQUEST_DEADLINE, who),
-                    new RequestDispatcher(supervisor, daemon, clock, who));
+            channel.pipeline().addLast(new RequestReader(MAX_REQUEST_BYTES, REQUEST_DEADLINE, who, refusals),
+                    new RequestArrived(limit), new RequestDispatcher(supervisor, daemon, watch, clock, who));
+        }
+    }
+
+    /** Tells the limit that a connection's request came whole, so it is not taken for a staller. */
+    private static final class RequestArrived extends ChannelInboundHandlerAdapter {
+        private final ConnectionLimit limit;
+
+        RequestArrived(ConnectionLimit limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object request) {
+            limit.requestArrived(ctx.channel());
+            ctx.fireChannelRead(request);
         }
     }
 

@@ -5,13 +5,16 @@ import dev.endlessd.daemon.ReloadOutcome;
 import dev.endlessd.daemon.Supervisor;
 import dev.endlessd.daemon.SupervisorSnapshot;
 import dev.endlessd.daemon.WorkerSnapshot;
+import dev.endlessd.watch.WatchStatus;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,15 +29,18 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<ControlRequest
 
     private final Supervisor supervisor;
     private final DaemonInfo daemon;
+    private final Supplier<Optional<WatchStatus>> watch;
     private final Clock clock;
     private final String origin;
 
     /**
      * @param origin who asked, for the supervisor's log ("pid 4242 uid 0")
      */
-    RequestDispatcher(Supervisor supervisor, DaemonInfo daemon, Clock clock, String origin) {
+    RequestDispatcher(Supervisor supervisor, DaemonInfo daemon, Supplier<Optional<WatchStatus>> watch, Clock clock,
+                      String origin) {
         this.supervisor = supervisor;
         this.daemon = daemon;
+        this.watch = watch;
         this.clock = clock;
         this.origin = "control socket, " + origin;
     }
@@ -46,6 +52,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<ControlRequest
             case RELOAD_NOWAIT -> reloadNoWait(ctx);
             case STATUS -> answer(ctx, ControlReply.ok(""), StatusText.render(report()));
             case STATUS_JSON -> answer(ctx, ControlReply.ok(""), StatusJson.render(report()) + "\n");
+            case CHECK -> answer(ctx, ControlReply.ok(Readiness.describe(supervisor.snapshot())), "");
             case STOP -> {
                 Replies.send(ctx, ControlReply.ok("stopping pid=" + daemon.pid()), "");
                 supervisor.stop(origin);
@@ -99,7 +106,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<ControlRequest
     }
 
     private StatusReport report() {
-        return new StatusReport(daemon, supervisor.snapshot(), clock.instant());
+        return new StatusReport(daemon, supervisor.snapshot(), watch.get(), clock.instant());
     }
 
     private static String help() {

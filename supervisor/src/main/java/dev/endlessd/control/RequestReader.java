@@ -1,5 +1,6 @@
 package dev.endlessd.control;
 
+import dev.endlessd.log.ThrottledWarning;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,13 +17,15 @@ import org.slf4j.LoggerFactory;
  * Reads the one request line of a control connection and passes it on as a {@link ControlRequest}.
  * Anything else (too long, too slow, not printable ASCII, unknown, ended without a newline) is
  * answered with {@code error invalid ...} and the connection is closed; nothing reaches the
- * supervisor. Bytes after the first line are not read. Runs on the channel's event loop.
+ * supervisor. Bytes after the first line are not read. Refusals are logged through a throttle shared
+ * by every connection, so a flood of junk costs a line per ten seconds. Runs on the channel's event loop.
  */
 final class RequestReader extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(RequestReader.class);
 
     private final Duration deadline;
     private final String peer;
+    private final ThrottledWarning refusals;
     private final byte[] line;
     private int length;
     private boolean done;
@@ -32,11 +35,13 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
      * @param maxBytes the longest request line accepted, newline not counted
      * @param deadline how long after connecting the whole line must have arrived
      * @param peer     who is connected, for the log
+     * @param refusals where refusals are logged
      */
-    RequestReader(int maxBytes, Duration deadline, String peer) {
+    RequestReader(int maxBytes, Duration deadline, String peer, ThrottledWarning refusals) {
         this.line = new byte[maxBytes];
         this.deadline = deadline;
         this.peer = peer;
+        this.refusals = refusals;
     }
 
     @Override
@@ -120,7 +125,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
     }
 
     private void reply(ChannelHandlerContext ctx, String why) {
-        log.warn("control: refused a request of {}: {}", peer, why);
+        refusals.warn("control: refused a request of {}: {}", peer, why);
         Replies.send(ctx, ControlReply.error(ControlReply.Kind.INVALID, why), "").addListener(ChannelFutureListener.CLOSE);
     }
 

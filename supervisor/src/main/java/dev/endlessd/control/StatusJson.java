@@ -4,6 +4,8 @@ import dev.endlessd.daemon.ReloadOutcome;
 import dev.endlessd.daemon.ReloadRecord;
 import dev.endlessd.daemon.WorkerSnapshot;
 import dev.endlessd.socket.Listener;
+import dev.endlessd.watch.ReloadResult;
+import dev.endlessd.watch.WatchStatus;
 import java.util.Optional;
 
 /**
@@ -35,7 +37,31 @@ final class StatusJson {
         json.endArray();
         json.name("last_reload");
         lastReload(json, report.supervisor().lastReload());
+        json.name("reload_on_change");
+        watch(json, report.watch());
         return json.endObject().toString();
+    }
+
+    private static void watch(JsonWriter json, Optional<WatchStatus> watch) {
+        if (watch.isEmpty()) {
+            json.nullValue();
+            return;
+        }
+        json.beginObject().name("paths").beginArray();
+        watch.get().paths().forEach(path -> json.value(path.toString()));
+        json.endArray().name("last_change");
+        if (watch.get().lastChange().isEmpty()) {
+            json.nullValue();
+        } else {
+            WatchStatus.Change change = watch.get().lastChange().get();
+            json.beginObject()
+                    .name("at").value(change.at().toString())
+                    .name("change").value(change.what())
+                    .name("outcome").value(change.result().map(r -> r.succeeded() ? "succeeded" : "failed").orElse("running"))
+                    .name("detail").value(change.result().map(ReloadResult::description).orElse(""))
+                    .endObject();
+        }
+        json.endObject();
     }
 
     private static void workerRef(JsonWriter json, Optional<WorkerSnapshot> worker) {

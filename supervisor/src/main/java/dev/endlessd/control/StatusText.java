@@ -4,7 +4,9 @@ import dev.endlessd.time.Durations;
 import dev.endlessd.daemon.ReloadOutcome;
 import dev.endlessd.daemon.ReloadRecord;
 import dev.endlessd.daemon.WorkerSnapshot;
+import dev.endlessd.log.PeerText;
 import dev.endlessd.socket.Listener;
+import dev.endlessd.watch.WatchStatus;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -30,13 +32,25 @@ final class StatusText {
         out.append("last reload: ")
                 .append(report.supervisor().lastReload().map(last -> lastReload(last, report)).orElse("none"))
                 .append('\n');
+        report.watch().ifPresent(watch -> out.append(watch(watch, report)));
         return out.toString();
+    }
+
+    private static String watch(WatchStatus watch, StatusReport report) {
+        String paths = String.join(", ", watch.paths().stream().map(Object::toString).toList());
+        String last = watch.lastChange().map(change -> {
+            Duration ago = Duration.between(change.at(), report.now());
+            return PeerText.terminalSafe(change.what()) + " (" + Durations.format(ago.isNegative() ? Duration.ZERO : ago) + " ago): "
+                    + change.result().map(result -> (result.succeeded() ? "reload succeeded: " : "reload failed: ")
+                            + result.description()).orElse("reloading");
+        }).orElse("none");
+        return "reload on change: " + PeerText.terminalSafe(paths) + "\nlast change: " + last + "\n";
     }
 
     private static String worker(WorkerSnapshot worker) {
         String line = String.format(Locale.US, "  gen=%-4d pid=%-8d %-9s up %-8s", worker.generation(), worker.pid(),
                 worker.state().label(), Durations.format(worker.age()));
-        String status = worker.status().isEmpty() ? "" : " " + terminalSafe(worker.status());
+        String status = worker.status().isEmpty() ? "" : " " + PeerText.terminalSafe(worker.status());
         return (line + status).stripTrailing() + "\n";
     }
 
@@ -56,9 +70,4 @@ final class StatusText {
     }
 
     /** A worker's STATUS= text is the worker's to choose: keep escape sequences off the terminal. */
-    private static String terminalSafe(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        text.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return out.toString();
-    }
 }

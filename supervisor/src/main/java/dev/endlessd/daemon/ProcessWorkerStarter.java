@@ -2,6 +2,8 @@ package dev.endlessd.daemon;
 
 import dev.endlessd.notify.NotifySocket;
 import dev.endlessd.os.Posix;
+import dev.endlessd.output.TerminalRelay;
+import dev.endlessd.output.WorkerOutput;
 import dev.endlessd.priority.StartupPriority;
 import dev.endlessd.runtime.RuntimeDirectory;
 import dev.endlessd.socket.Listener;
@@ -19,13 +21,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts real worker processes: binds the worker's own notify socket, builds its environment and
- * fd layout, spawns it, and turns its notify datagrams and its exit into supervisor events on the
+ * fd layout (with its output relayed when it must not hold endlessd's terminal), spawns it, and turns its notify datagrams and its exit into supervisor events on the
  * supervisor's thread. Confined to that thread (the launcher's reaper threads only post to it).
  */
 public final class ProcessWorkerStarter implements WorkerStarter {
+    private static final Logger log = LoggerFactory.getLogger(ProcessWorkerStarter.class);
+
     private final List<String> argv;
     private final OptionalInt workerUid;
     private final List<String> listenerNames;
@@ -35,6 +41,7 @@ public final class ProcessWorkerStarter implements WorkerStarter {
     private final SupervisorThread thread;
     private final ProcessLauncher launcher;
     private final Optional<StartupPriority> priority;
+    private final TerminalRelay terminalRelay;
     private final Map<Worker, NotifySocket> notifySockets = new HashMap<>();
 
     /** @param priority present when workers start at a lower CPU priority ({@code wrapper} runs nice) */
@@ -51,22 +58,30 @@ public final class ProcessWorkerStarter implements WorkerStarter {
         this.thread = thread;
         this.launcher = launcher;
         this.priority = priority;
+        this.terminalRelay = TerminalRelay.forWorkers(user.isPresent());
+        if (terminalRelay.active()) {
+            log.info("{} of --user workers reach this terminal through endlessd, with control characters shown as '?':"
+                    + " a worker of another user never holds root's terminal", terminalRelay.streams());
+        }
     }
 
-    /** Leaves nothing behind when it throws: the notify socket is closed, no process runs. */
+    /** Leaves nothing behind when it throws: the notify socket and the output pipes are closed, no process runs. */
     @Override
     public int start(Worker worker, WorkerEvents events) throws IOException {
         NotifySocket notify = NotifySocket.open(runtimeDirectory.notifySocket(worker.generation()), thread.loop(),
                 message -> thread.run("a notify message of " + worker, () -> events.notified(worker, message)),
-                workerUid);
+                workerUid, worker);
         int notifyClient = -1;
+        WorkerOutput output = null;
         int pid;
         try {
             notifyClient = notify.openClient();
+            output = terminalRelay.open("gen=" + worker.generation());
             List<Integer> passedFds = new ArrayList<>(listenerFds);
             passedFds.add(notifyClient);
             SpawnRequest request = new SpawnRequest(argv,
-                    environment.forWorker(worker.generation(), listenerNames, notify.path()), passedFds);
+                    environment.forWorker(worker.generation(), listenerNames, notify.path()), passedFds,
+                    output.stdout(), output.stderr());
             pid = launcher.spawn(request, status -> {
                 try {
                     thread.execute("the exit of gen=" + worker.generation(), () -> events.exited(worker, status));
@@ -81,7 +96,11 @@ public final class ProcessWorkerStarter implements WorkerStarter {
             if (notifyClient >= 0) {
                 Posix.close(notifyClient); // the worker holds its own copy now; ours would leak one fd per spawn
             }
+            if (output != null) {
+                output.close(); // likewise; the relay ends when the worker's copies are closed
+            }
         }
+        notify.acceptFrom(pid);
         notifySockets.put(worker, notify);
         priority.ifPresent(startup -> startup.started(worker, pid));
         return pid;

@@ -5,6 +5,7 @@ import dev.endlessd.control.ControlSocketFile;
 import dev.endlessd.control.DaemonInfo;
 import dev.endlessd.daemon.Phase;
 import dev.endlessd.daemon.ProcessWorkerStarter;
+import dev.endlessd.daemon.ReloadOutcome;
 import dev.endlessd.daemon.Supervisor;
 import dev.endlessd.daemon.SupervisorThread;
 import dev.endlessd.notify.SystemdNotifier;
@@ -16,19 +17,25 @@ import dev.endlessd.socket.Listener;
 import dev.endlessd.socket.Listeners;
 import dev.endlessd.spawn.ExecWrapper;
 import dev.endlessd.spawn.ProcessLauncher;
+import dev.endlessd.spawn.UserEnvironment;
 import dev.endlessd.spawn.WorkerEnvironment;
+import dev.endlessd.watch.ChangeWatcher;
+import dev.endlessd.watch.ReloadResult;
+import dev.endlessd.watch.WatchStatus;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,10 +93,13 @@ public final class Daemon {
         EventLoop loop = group.next();
         SupervisorThread thread = new SupervisorThread(loop);
         ExecWrapper wrapper = execWrapper();
-        config.user().ifPresent(user -> log.info("workers run as user {} (uid {}, gid {})", user.name(), user.uid(), user.gid()));
+        config.user().ifPresent(user -> log.info("workers run as user {} (uid {}, gid {}) with {}", user.name(), user.uid(),
+                user.gid(), UserEnvironment.describe(user, environment)));
         List<Listener> listeners = listeners(group);
         try {
-            WorkerEnvironment workerEnvironment = new WorkerEnvironment(environment, config.serviceName(),
+            WorkerEnvironment workerEnvironment = new WorkerEnvironment(
+                    config.user().map(user -> UserEnvironment.of(user, environment)).orElse(environment),
+                    config.serviceName(),
                     config.settings().drainTimeout(), javaAgent());
             ProcessLauncher launcher = new ProcessLauncher();
             ProcessWorkerStarter starter = new ProcessWorkerStarter(config.command(), wrapper, config.user(), listeners,
@@ -99,30 +109,63 @@ public final class Daemon {
             Supervisor supervisor = new Supervisor(config.settings(), starter, thread, exitCode::complete,
                     systemd.<Supervisor.PhaseListener>map(SystemdPhases::new).orElse((phase, status) -> { }));
             LoopDeathWatch.watch(loop, launcher, () -> shuttingDown, exitCode);
-            ControlServer control = openControlSocket(loop, supervisor,
-                    new DaemonInfo(config.serviceName(), version, pid, startedAt, files.controlSocket(), listeners));
+            Optional<ChangeWatcher> watcher = watchForChanges(thread, supervisor);
             try {
-                log.info("endlessd {} pid={} listening on {}; runtime directory {}; control socket {}; command: {}",
-                        version, pid, describe(listeners), runtimeDirectory.path(), files.controlSocket(),
-                        config.command());
-                return superviseUntilStopped(thread, supervisor);
+                ControlServer control = openControlSocket(loop, supervisor,
+                        new DaemonInfo(config.serviceName(), version, pid, startedAt, files.controlSocket(), listeners),
+                        () -> watcher.map(ChangeWatcher::status));
+                try {
+                    log.info("endlessd {} pid={} listening on {}; runtime directory {}; control socket {}; command: {}",
+                            version, pid, describe(listeners), runtimeDirectory.path(), files.controlSocket(),
+                            config.command());
+                    return superviseUntilStopped(thread, supervisor, watcher);
+                } finally {
+                    control.close();
+                }
             } finally {
-                control.close();
+                watcher.ifPresent(ChangeWatcher::close);
             }
         } finally {
             listeners.forEach(Listener::close);
         }
     }
 
-    private int superviseUntilStopped(SupervisorThread thread, Supervisor supervisor) throws StartupException {
+    private int superviseUntilStopped(SupervisorThread thread, Supervisor supervisor, Optional<ChangeWatcher> watcher)
+            throws StartupException {
         PidFile pidFile = PidFile.write(files.pidFile(), pid);
         try {
             installSignalHandlers(thread, supervisor);
             thread.execute("the start", supervisor::start);
+            // after the start is queued: a change can only ask for a reload of a started supervisor
+            watcher.ifPresent(ChangeWatcher::start);
             return exitCode.join();
         } finally {
             pidFile.close();
         }
+    }
+
+    /**
+     * {@code --reload-on-change}: a watcher that asks the supervisor for a reload, on its thread, like
+     * SIGHUP does, with the change as the origin.
+     */
+    private Optional<ChangeWatcher> watchForChanges(SupervisorThread thread, Supervisor supervisor)
+            throws StartupException {
+        if (config.reloadOnChange().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ChangeWatcher.open(config.reloadOnChange(), (origin, done) -> thread.execute(origin,
+                    () -> supervisor.reload(origin, outcome -> done.accept(reloadResult(outcome)))), Clock.systemUTC()));
+        } catch (IOException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    private static ReloadResult reloadResult(ReloadOutcome outcome) {
+        if (outcome instanceof ReloadOutcome.Succeeded ok) {
+            return new ReloadResult(true, "gen=" + ok.generation() + " pid=" + ok.pid() + " serves");
+        }
+        return new ReloadResult(false, ((ReloadOutcome.Failed) outcome).reason());
     }
 
     /** When a service manager asked to be told ({@code Type=notify}), the notifier that tells it. */
@@ -177,10 +220,10 @@ public final class Daemon {
         }
     }
 
-    private ControlServer openControlSocket(EventLoop loop, Supervisor supervisor, DaemonInfo info)
-            throws StartupException {
+    private ControlServer openControlSocket(EventLoop loop, Supervisor supervisor, DaemonInfo info,
+                                            Supplier<Optional<WatchStatus>> watch) throws StartupException {
         try {
-            return ControlServer.bind(files.controlSocket(), loop, supervisor, info, Posix.uid(), java.time.Clock.systemUTC());
+            return ControlServer.bind(files.controlSocket(), loop, supervisor, info, watch, Posix.uid(), Clock.systemUTC());
         } catch (IOException e) {
             throw new StartupException(e.getMessage(), e);
         }

@@ -16,11 +16,13 @@ import java.util.Optional;
  * @param user             the user workers run as ({@code --user}), when endlessd runs as root
  * @param startupNice      how much lower the CPU priority of a worker is until it is ready; 0 for none
  * @param javaAgent        whether worker JVMs get endlessd's Java agent ({@code --java-agent})
+ * @param reloadOnChange   files and directories whose change of content reloads ({@code --reload-on-change})
  */
 public record DaemonConfig(String serviceName, WorkerCommand command, List<ListenSpec> listen, int backlog,
                            SupervisorSettings settings, Path runtimeDirectory, Optional<RunAs> user, int startupNice,
-                           boolean javaAgent) {
+                           boolean javaAgent, List<Path> reloadOnChange) {
     public DaemonConfig {
         listen = List.copyOf(listen);
+        reloadOnChange = List.copyOf(reloadOnChange);
     }
 }

@@ -130,7 +130,8 @@ final class InstanceLock implements AutoCloseable {
     }
 
     private static int open(Path file) throws IOException {
-        int fd = Posix.open(file, Posix.O_RDWR | Posix.O_CREAT | Posix.O_CLOEXEC, 0600);
+        // never through a symlink: as root, a planted "lock" link would have us truncate its target
+        int fd = Posix.open(file, Posix.O_RDWR | Posix.O_CREAT | Posix.O_NOFOLLOW | Posix.O_CLOEXEC, 0600);
         if (fd < 0 && Posix.errno() == Errno.ENOENT.intValue()) {
             throw new IOException("the runtime directory was removed while this daemon started (a daemon of the same"
                     + " name that stopped just now removes its empty directory): start again");

@@ -77,8 +77,6 @@ public interface Libc {
 
     int posix_spawnattr_setflags(Pointer attr, short flags);
 
-    int posix_spawnattr_setpgroup(Pointer attr, int pgroup);
-
     int posix_spawnattr_setsigmask(Pointer attr, Pointer sigset);
 
     int posix_spawnattr_setsigdefault(Pointer attr, Pointer sigset);
@@ -86,4 +84,33 @@ public interface Libc {
     int sigemptyset(Pointer sigset);
 
     int sigfillset(Pointer sigset);
+
+    int isatty(int fd);
+
+    @SaveError
+    int getsid(int pid);
+
+    @SaveError
+    int getpgid(int pid);
+
+    @SaveError
+    int pipe2(@Out int[] fds, int flags);
+
+    @SaveError
+    long read(int fd, @Out byte[] buffer, long count);
+
+    @SaveError
+    long write(int fd, @In byte[] buffer, long count);
+
+    @SaveError
+    int poll(Pointer fds, long count, int timeoutMillis);
+
+    @SaveError
+    int bind(int fd, @In byte[] address, int length);
+
+    @SaveError
+    int setsockopt(int fd, int level, int option, @In int[] value, int length);
+
+    @SaveError
+    long recvmsg(int fd, Pointer message, int flags);
 }

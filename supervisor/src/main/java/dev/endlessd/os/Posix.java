@@ -3,8 +3,11 @@ package dev.endlessd.os;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import jnr.constants.platform.Errno;
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
 /**
@@ -18,6 +21,7 @@ public final class Posix {
     public static final int O_RDONLY = 0;
     public static final int O_RDWR = 02;
     public static final int O_CREAT = 0100;
+    public static final int O_NOFOLLOW = 0400000;
     public static final int O_NONBLOCK = 04000;
     public static final int O_CLOEXEC = 02000000;
     public static final int LOCK_SH = 1;
@@ -27,14 +31,13 @@ public final class Posix {
     private static final int PRIO_PGRP = 1;
     private static final int F_GETFL = 3;
     private static final int F_SETFL = 4;
-    private static final int EINTR = 4;
-    private static final int AF_UNIX = 1;
-    private static final int SOCK_DGRAM = 2;
-    private static final int SOCK_CLOEXEC = O_CLOEXEC;
-    /** {@code sizeof(sockaddr_un.sun_path)} on Linux. */
-    private static final int UNIX_PATH_MAX = 108;
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
+    private static final short POLLIN = 0x001;
+    private static final short POLLOUT = 0x004;
+    private static final int POLLFD_BYTES = 8;
 
-    /** The one binding of libc in the supervisor; {@link PosixSpawn} uses it too. */
+    /** The one binding of libc in the supervisor; {@link PosixSpawn} and {@link UnixSockets} use it too. */
     static final Libc LIBC = LibraryLoader.create(Libc.class).load("c");
     static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
 
@@ -128,32 +131,6 @@ public final class Posix {
         return LIBC.open(path.toString(), flags, mode);
     }
 
-    /**
-     * A unix datagram socket connected to the one bound at {@code path}, close-on-exec, in blocking
-     * mode: a plain {@code write(2)} on it sends one datagram there.
-     *
-     * @return the fd, which the caller must close
-     */
-    public static int connectedDatagramSocket(Path path) throws IOException {
-        byte[] name = path.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        if (name.length >= UNIX_PATH_MAX) {
-            throw new IOException(path + ": a unix socket path must be shorter than " + UNIX_PATH_MAX + " bytes");
-        }
-        // struct sockaddr_un: a 16-bit sa_family_t in the machine's byte order, then the NUL-terminated path
-        byte[] address = java.nio.ByteBuffer.allocate(2 + name.length + 1).order(java.nio.ByteOrder.nativeOrder())
-                .putShort((short) AF_UNIX).put(name).array();
-        int fd = LIBC.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            throw new IOException("cannot create a unix datagram socket: " + describe(errno()));
-        }
-        if (LIBC.connect(fd, address, address.length) != 0) {
-            int error = errno();
-            LIBC.close(fd);
-            throw new IOException("cannot connect to " + path + ": " + describe(error));
-        }
-        return fd;
-    }
-
     public static void close(int fd) {
         LIBC.close(fd);
     }
@@ -175,5 +152,94 @@ public final class Posix {
         byte[] buffer = new byte[max];
         long read = LIBC.pread(fd, buffer, max, 0);
         return read <= 0 ? new byte[0] : java.util.Arrays.copyOf(buffer, (int) read);
+    }
+
+    /** Whether {@code fd} is open on a terminal. */
+    public static boolean isTerminal(int fd) {
+        return LIBC.isatty(fd) == 1;
+    }
+
+    /** The session id of process {@code pid}, or -1 when it is gone. */
+    public static int sessionOf(int pid) {
+        return LIBC.getsid(pid);
+    }
+
+    /** The process group id of process {@code pid}, or -1 when it is gone. */
+    public static int processGroupOf(int pid) {
+        return LIBC.getpgid(pid);
+    }
+
+    /**
+     * A pipe whose two ends are close-on-exec, so that no other child inherits them by accident.
+     *
+     * @return the read end, then the write end
+     */
+    public static int[] pipe() throws ErrnoException {
+        int[] ends = new int[2];
+        if (LIBC.pipe2(ends, O_CLOEXEC) != 0) {
+            throw ErrnoException.last("pipe2");
+        }
+        return ends;
+    }
+
+    /**
+     * Reads what is there, up to {@code buffer.length} bytes, retrying after signals.
+     *
+     * @return the bytes read, 0 at the end of the input
+     */
+    public static int read(int fd, byte[] buffer) throws ErrnoException {
+        while (true) {
+            long read = LIBC.read(fd, buffer, buffer.length);
+            if (read >= 0) {
+                return (int) read;
+            }
+            if (errno() != EINTR) {
+                throw ErrnoException.last("read");
+            }
+        }
+    }
+
+    /** Writes {@code length} bytes of {@code buffer} whole, waiting while {@code fd} is full. */
+    public static void writeFully(int fd, byte[] buffer, int length) throws ErrnoException {
+        byte[] rest = length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
+        while (rest.length > 0) {
+            long written = LIBC.write(fd, rest, rest.length);
+            if (written >= 0) {
+                rest = Arrays.copyOfRange(rest, (int) written, rest.length);
+            } else if (errno() == EAGAIN) {
+                poll(new int[] {fd}, POLLOUT, -1);
+            } else if (errno() != EINTR) {
+                throw ErrnoException.last("write");
+            }
+        }
+    }
+
+    /**
+     * Waits until one of {@code fds} can be read (or is at its end, or failed).
+     *
+     * @param timeoutMillis -1 to wait as long as it takes
+     * @return for each fd, whether it is ready; all false when the time ran out
+     */
+    public static boolean[] awaitReadable(int[] fds, int timeoutMillis) throws ErrnoException {
+        return poll(fds, POLLIN, timeoutMillis);
+    }
+
+    private static boolean[] poll(int[] fds, short events, int timeoutMillis) throws ErrnoException {
+        Pointer table = Memory.allocateDirect(RUNTIME, POLLFD_BYTES * fds.length);
+        for (int i = 0; i < fds.length; i++) {
+            table.putInt(i * POLLFD_BYTES, fds[i]);
+            table.putShort(i * POLLFD_BYTES + 4, events);
+            table.putShort(i * POLLFD_BYTES + 6, (short) 0);
+        }
+        while (LIBC.poll(table, fds.length, timeoutMillis) < 0) {
+            if (errno() != EINTR) {
+                throw ErrnoException.last("poll");
+            }
+        }
+        boolean[] ready = new boolean[fds.length];
+        for (int i = 0; i < fds.length; i++) {
+            ready[i] = table.getShort(i * POLLFD_BYTES + 6) != 0;
+        }
+        return ready;
     }
 }

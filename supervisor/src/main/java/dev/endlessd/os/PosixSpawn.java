@@ -11,20 +11,24 @@ import jnr.ffi.byref.IntByReference;
 /**
  * Starts a process with {@code posix_spawn} so that exactly the descriptors placed by the given
  * {@code dup2} steps, stdout and stderr are inherited, stdin is /dev/null, the signal mask is empty,
- * every signal has its default disposition, and the child leads a new process group.
+ * every signal has its default disposition, and the child leads a new session (and so a new process
+ * group whose id is its pid).
  *
  * <p>Why not {@link ProcessBuilder}: it marks every fd above 2 close-on-exec. Why the mask and
  * dispositions: the child inherits the spawning thread's mask, and HotSpot blocks SIGQUIT on its
  * threads; ignored dispositions survive exec too. Why {@code closefrom}: Netty and the JDK open
  * descriptors without {@code O_CLOEXEC}, and a leaked notify or control socket would keep it alive
- * in every worker.
+ * in every worker. Why a session: a worker left in endlessd's session keeps endlessd's controlling
+ * terminal, and after a drop to {@code --user} could push input into root's shell with
+ * {@code TIOCSTI}; a process can only do that to its own controlling terminal, and a new session has none.
  *
  * <p>Thread-safe: every call works on its own native buffers.
  */
 public final class PosixSpawn {
-    private static final short POSIX_SPAWN_SETPGROUP = 0x02;
     private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    /** glibc 2.26+. */
+    private static final short POSIX_SPAWN_SETSID = 0x80;
     /** Generous upper bounds of glibc's opaque types on 64-bit Linux (80, 336 and 128 bytes). */
     private static final int FILE_ACTIONS_SIZE = 256;
     private static final int ATTR_SIZE = 512;
@@ -75,13 +79,14 @@ public final class PosixSpawn {
         }
     }
 
+    /** stdin is opened last: a source that sits at fd 0 (endlessd started with stdin closed) is copied first. */
     private static void placeDescriptors(Libc libc, Pointer fileActions, List<Dup2> dups, int closeFrom)
             throws IOException {
-        check("posix_spawn_file_actions_addopen",
-                libc.posix_spawn_file_actions_addopen(fileActions, 0, DEV_NULL, Posix.O_RDONLY, 0));
         for (Dup2 dup : dups) {
             check("posix_spawn_file_actions_adddup2", libc.posix_spawn_file_actions_adddup2(fileActions, dup.from(), dup.to()));
         }
+        check("posix_spawn_file_actions_addopen",
+                libc.posix_spawn_file_actions_addopen(fileActions, 0, DEV_NULL, Posix.O_RDONLY, 0));
         check("posix_spawn_file_actions_addclosefrom_np", libc.posix_spawn_file_actions_addclosefrom_np(fileActions, closeFrom));
     }
 
@@ -92,9 +97,9 @@ public final class PosixSpawn {
         check("sigfillset", libc.sigfillset(all) == 0 ? 0 : Errno.EINVAL.intValue());
         check("posix_spawnattr_setsigmask", libc.posix_spawnattr_setsigmask(attributes, none));
         check("posix_spawnattr_setsigdefault", libc.posix_spawnattr_setsigdefault(attributes, all));
-        check("posix_spawnattr_setpgroup", libc.posix_spawnattr_setpgroup(attributes, 0));
+        // not with POSIX_SPAWN_SETPGROUP: setpgid fails (EPERM) for the session leader setsid made it
         check("posix_spawnattr_setflags", libc.posix_spawnattr_setflags(attributes,
-                (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP)));
+                (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID)));
     }
 
     private static void check(String call, int error) throws IOException {

@@ -1,32 +1,53 @@
 package dev.endlessd.runtime;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The private directory of one endlessd instance: its notify sockets and its control socket.
- * Mode 0700 and owned by us, so that no other user can reach a worker's notify socket to forge
- * readiness, nor the control socket.
+ * Mode 0700 (0711 with {@code --user}) and owned by us, so that no other user can reach the control
+ * socket or a worker's notify socket.
  *
  * <p>Location: {@code --runtime-dir} when given; else {@code $RUNTIME_DIRECTORY} (systemd's
  * {@code RuntimeDirectory=}); else {@code /run/endlessd} for root, {@code $XDG_RUNTIME_DIR/endlessd}
  * or {@code /tmp/endlessd-UID} for other users; then a subdirectory per service name.
+ *
+ * <p>Every directory on the way is checked as tmux checks {@code /tmp/tmux-UID}, without following
+ * symlinks: the instance directory and its base must be real directories, the instance directory
+ * ours, the base ours or root's; neither may be writable by other users (the base may if it is sticky,
+ * like {@code /tmp}); every directory above must belong to root or us (one that others may write
+ * without the sticky bit, as a container's {@code /tmp}, is named in a warning). Otherwise
+ * another local user could have created {@code /tmp/endlessd-UID} first, or could rename our
+ * directory away and put a control socket of their own in its place. Anything else is refused with
+ * the path and the fix.
  */
 public final class RuntimeDirectory {
+    private static final Logger log = LoggerFactory.getLogger(RuntimeDirectory.class);
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OTHERS_MAY_PASS = PosixFilePermissions.fromString("rwx--x--x");
+    private static final int GROUP_OR_OTHERS_WRITE = 0022;
+    private static final int STICKY = 01000;
+    private static final int FILE_TYPE = 0170000;
+    private static final int DIRECTORY = 0040000;
+    private static final int SYMLINK = 0120000;
 
     private final Path path;
+    private final int uid;
+    private final boolean workersRunAsAnotherUser;
 
-    private RuntimeDirectory(Path path) {
+    private RuntimeDirectory(Path path, int uid, boolean workersRunAsAnotherUser) {
         this.path = path;
+        this.uid = uid;
+        this.workersRunAsAnotherUser = workersRunAsAnotherUser;
     }
 
     /** Where the directory of {@code serviceName} lives; touches nothing. */
@@ -47,36 +68,25 @@ public final class RuntimeDirectory {
     }
 
     /**
-     * Creates the directory (and a private base) if needed and makes sure it is ours and 0700 —
+     * Creates the directory (and a private base) if needed and makes sure it is safe, ours and 0700 —
      * or 0711 when workers run as another user ({@code --user}): they must pass through it to reach
      * their notify socket, which is theirs alone, but cannot list it.
      *
      * @throws IOException with a message that names the directory and the fix
      */
     public static RuntimeDirectory prepare(Path path, int uid, boolean workersRunAsAnotherUser) throws IOException {
-        Set<PosixFilePermission> mode = workersRunAsAnotherUser ? OTHERS_MAY_PASS : OWNER_ONLY;
+        RuntimeDirectory directory = new RuntimeDirectory(path, uid, workersRunAsAnotherUser);
         try {
             Path base = path.getParent();
-            if (base != null && !Files.isDirectory(base)) {
-                Files.createDirectories(base);
-                Files.setPosixFilePermissions(base, mode);
-            } else if (base != null && workersRunAsAnotherUser) {
-                letOthersPass(base, uid);
+            if (base != null) {
+                directory.prepareBase(base);
             }
-            if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectory(path);
+            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                createPrivate(path, directory.mode());
             }
-            PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            int owner = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            if (owner != uid) {
-                throw new NotOursException("runtime directory " + path + " belongs to uid " + owner + ", not to us (uid " + uid
-                        + "); another user could forge readiness messages: remove it, or pass --runtime-dir");
-            }
-            if (!attributes.permissions().equals(mode)) {
-                Files.setPosixFilePermissions(path, mode);
-            }
-            return new RuntimeDirectory(path);
-        } catch (NotOursException e) {
+            directory.checkOwn();
+            return directory;
+        } catch (UnsafeDirectoryException e) {
             throw e;
         } catch (IOException e) {
             throw new IOException("cannot prepare runtime directory " + path + ": " + FileProblems.describe(e)
@@ -84,34 +94,160 @@ public final class RuntimeDirectory {
         }
     }
 
-    /** Adds search permission for others to a base directory of ours; another's base must already allow it. */
-    private static void letOthersPass(Path base, int uid) throws IOException {
-        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(base);
-        if (permissions.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-            return;
+    /**
+     * Makes sure {@code --user} workers can still reach their notify sockets, and says where the next
+     * one goes. Someone may have changed the directories' modes since the start: systemd re-applies
+     * {@code RuntimeDirectoryMode=} to the base each time it runs {@code ExecReload=}. A stat of each
+     * directory, and a chmod only when a mode was changed.
+     *
+     * @throws IOException naming the directory and the fix, when it is no longer ours or gone
+     */
+    public Path notifySocket(long generation) throws IOException {
+        if (workersRunAsAnotherUser) {
+            try {
+                Path base = path.getParent();
+                if (base != null) {
+                    checkBase(base);
+                }
+                checkOwn();
+            } catch (UnsafeDirectoryException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new IOException("cannot let --user workers reach runtime directory " + path + ": "
+                        + FileProblems.describe(e), e);
+            }
         }
-        if (((Integer) Files.getAttribute(base, "unix:uid")) != uid) {
-            throw new NotOursException("runtime directory base " + base + " does not let --user workers pass through"
-                    + " (mode o+x) and is not ours to change: pass --runtime-dir");
+        return path.resolve("notify-" + generation + ".sock");
+    }
+
+    private Set<PosixFilePermission> mode() {
+        return workersRunAsAnotherUser ? OTHERS_MAY_PASS : OWNER_ONLY;
+    }
+
+    private void prepareBase(Path base) throws IOException {
+        if (!Files.exists(base, LinkOption.NOFOLLOW_LINKS)) {
+            Path above = base.getParent();
+            if (above != null) {
+                Files.createDirectories(above);
+            }
+            createPrivate(base, mode());
         }
-        permissions.add(PosixFilePermission.OTHERS_EXECUTE);
-        Files.setPosixFilePermissions(base, permissions);
+        Path above = base.toAbsolutePath().getParent();
+        if (above != null) {
+            checkAncestors(above.toRealPath());
+        }
+        checkBase(base);
+    }
+
+    private void checkBase(Path base) throws IOException {
+        Stat stat = Stat.of(base);
+        stat.requireRealDirectory("runtime directory base");
+        if (stat.owner != uid && stat.owner != 0) {
+            throw new UnsafeDirectoryException("runtime directory base " + base + " belongs to uid " + stat.owner
+                    + ", not to us (uid " + uid + ") or root: its owner could replace what endlessd keeps in it"
+                    + " (another user may have created it first): remove it as root, or pass --runtime-dir"
+                    + (uid == 0 ? "" : " (or set XDG_RUNTIME_DIR)"));
+        }
+        if ((stat.mode & GROUP_OR_OTHERS_WRITE) != 0 && (stat.mode & STICKY) == 0) {
+            throw new UnsafeDirectoryException("runtime directory base " + base + " may be written by other users"
+                    + " (mode " + stat.octalMode() + "): they could rename what endlessd keeps in it and put their own"
+                    + " in its place: chmod go-w " + base + " after checking what is in it, or pass --runtime-dir");
+        }
+        if (workersRunAsAnotherUser && (stat.mode & 0001) == 0) {
+            if (stat.owner != uid) {
+                throw new UnsafeDirectoryException("runtime directory base " + base + " does not let --user workers"
+                        + " pass through (mode o+x) and is not ours to change: pass --runtime-dir");
+            }
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(base, LinkOption.NOFOLLOW_LINKS);
+            permissions.add(PosixFilePermission.OTHERS_EXECUTE);
+            Files.setPosixFilePermissions(base, permissions);
+        }
+    }
+
+    private void checkOwn() throws IOException {
+        Stat stat = Stat.of(path);
+        stat.requireRealDirectory("runtime directory");
+        if (stat.owner != uid) {
+            throw new UnsafeDirectoryException("runtime directory " + path + " belongs to uid " + stat.owner
+                    + ", not to us (uid " + uid + "); another user could forge readiness messages: remove it, or pass"
+                    + " --runtime-dir");
+        }
+        if ((stat.mode & GROUP_OR_OTHERS_WRITE) != 0) {
+            throw new UnsafeDirectoryException("runtime directory " + path + " may be written by other users (mode "
+                    + stat.octalMode() + "): they could have put files of theirs in it: remove it (rm -r " + path
+                    + "), or pass --runtime-dir");
+        }
+        if (!Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS).equals(mode()) || (stat.mode & 07000) != 0) {
+            Files.setPosixFilePermissions(path, mode());
+        }
+    }
+
+    /**
+     * Each directory from {@code directory} up to / must be root's or ours; one that others may write
+     * without the sticky bit is named in a warning.
+     */
+    private void checkAncestors(Path directory) throws IOException {
+        for (Path at = directory; at != null; at = at.getParent()) {
+            Stat stat = Stat.of(at);
+            if (stat.owner != uid && stat.owner != 0) {
+                throw new UnsafeDirectoryException("runtime directory " + path + " lies in " + at + ", which belongs"
+                        + " to uid " + stat.owner + ": its owner could rename what endlessd keeps there; pass"
+                        + " --runtime-dir to a place only root and uid " + uid + " control");
+            }
+            if ((stat.mode & GROUP_OR_OTHERS_WRITE) != 0 && (stat.mode & STICKY) == 0) {
+                // a container's /tmp (an image layer, a Kubernetes emptyDir) is so, and there every process runs
+                // as one uid: say it rather than refuse it
+                log.warn("runtime directory {} lies in {}, which other users may write (mode {}, no sticky bit): a"
+                        + " process of another uid could rename what endlessd keeps there; harmless where every process"
+                        + " runs as one uid (a container), elsewhere pass --runtime-dir", path, at, stat.octalMode());
+                return;
+            }
+        }
+    }
+
+    /** mkdir with {@code mode} exactly (not what the umask leaves of it); a directory that appeared meanwhile is checked instead. */
+    private static void createPrivate(Path directory, Set<PosixFilePermission> mode) throws IOException {
+        try {
+            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            Files.setPosixFilePermissions(directory, mode);
+        } catch (FileAlreadyExistsException raced) {
+            // checked like any directory we found
+        }
     }
 
     public Path path() {
         return path;
     }
 
-    /** The notify socket path of one worker generation. */
-    public Path notifySocket(long generation) {
-        return path.resolve("notify-" + generation + ".sock");
-    }
-
-    private static final class NotOursException extends IOException {
+    /** A directory endlessd will not use, and why, with the fix. */
+    private static final class UnsafeDirectoryException extends IOException {
         private static final long serialVersionUID = 1L;
 
-        NotOursException(String message) {
+        UnsafeDirectoryException(String message) {
             super(message);
+        }
+    }
+
+    /** What lstat(2) says about a path: its owner and its mode bits, file type included. */
+    private record Stat(Path path, int owner, int mode) {
+        static Stat of(Path path) throws IOException {
+            return new Stat(path, (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS),
+                    (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS));
+        }
+
+        void requireRealDirectory(String what) throws UnsafeDirectoryException {
+            if ((mode & FILE_TYPE) == SYMLINK) {
+                throw new UnsafeDirectoryException(what + " " + path + " is a symbolic link: endlessd uses only a real"
+                        + " directory there, so that nobody can point it elsewhere: remove the link, or pass --runtime-dir");
+            }
+            if ((mode & FILE_TYPE) != DIRECTORY) {
+                throw new UnsafeDirectoryException(what + " " + path + " is not a directory: remove it, or pass"
+                        + " --runtime-dir");
+            }
+        }
+
+        String octalMode() {
+            return String.format("%04o", mode & 07777);
         }
     }
 

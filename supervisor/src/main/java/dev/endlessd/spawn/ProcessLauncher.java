@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts worker processes, each leading a process group of its own (so its whole tree can be
- * signalled), reaps each with a blocking {@code waitpid(pid)} on a thread of its own, and signals them.
+ * Starts worker processes, each leading a session and process group of its own (so its whole
+ * tree can be signalled, and no worker shares endlessd's controlling terminal), reaps each with a blocking {@code waitpid(pid)} on a thread of its own, and signals them.
  *
  * <p>Reaping by pid, never {@code waitpid(-1)}, leaves the JDK's own process reaper its children.
  * A child is never reaped by anyone else, so its pid cannot be reused while we may still signal it.
@@ -43,14 +43,15 @@ public final class ProcessLauncher {
     }
 
     /**
-     * Starts a process in a new process group of its own. When it throws, nothing is left behind:
-     * a child whose reaper could not be started is killed and reaped at once.
+     * Starts a process in a new session of its own, whose process group has the process's pid as id
+     * (so its whole tree can be killed, and it has no controlling terminal). When it throws, nothing
+     * is left behind: a child whose reaper could not be started is killed and reaped at once.
      *
      * @param onExit called exactly once, on the child's reaper thread, after it has been reaped
      * @return the child's pid
      */
     public int spawn(SpawnRequest request, Consumer<ExitStatus> onExit) throws SpawnException {
-        FdLayout layout = FdLayout.of(request.passedFds());
+        FdLayout layout = FdLayout.of(request.passedFds(), request.stdout(), request.stderr());
         int pid;
         try {
             pid = PosixSpawn.spawn(request.argv(), request.environment(), layout.steps(), layout.firstUnusedFd());

@@ -97,4 +97,11 @@ class CommandLineTest {
         assertTrue(err.toString().startsWith("endlessd: no endlessd is running there: /nonexistent/endlessd/control.sock "
                 + "does not exist"), err.toString());
     }
+
+    @Test
+    void reloadOnChangeOfAPathThatDoesNotExistIsAUsageError() {
+        assertEquals(2, run("--cmd", "true", "--listen", "127.0.0.1:0", "--reload-on-change", "/nonexistent/config"));
+        assertTrue(err.toString().startsWith("endlessd: reload-on-change: /nonexistent/config does not exist (expected:"),
+                err.toString());
+    }
 }

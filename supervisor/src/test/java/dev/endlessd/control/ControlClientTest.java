@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.endlessd.it.Requirements;
+import dev.endlessd.os.Posix;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -11,7 +13,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -127,5 +133,41 @@ class ControlClientTest {
             assertEquals(ControlException.Problem.NO_DAEMON, error.problem());
             assertTrue(error.getMessage().contains("in time") && silent.isOpen(), error.getMessage());
         }
+    }
+
+    private static UserPrincipal user(String name) throws IOException {
+        return FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(name);
+    }
+
+    @Test
+    void aPeerOfOurUserOrRootIsBelieved() throws Exception {
+        ControlClient.requireTrusted(path, user("daemon"), user("daemon"), user("root"));
+        ControlClient.requireTrusted(path, user("root"), user("daemon"), user("root"));
+    }
+
+    @Test
+    void aPeerOfAnotherUserIsNotBelievedNamingItAndWhereToLook() throws Exception {
+        ControlException error = assertThrows(ControlException.class,
+                () -> ControlClient.requireTrusted(path, user("nobody"), user("daemon"), user("root")));
+        assertEquals(ControlException.Problem.UNTRUSTED, error.problem());
+        assertEquals(path + " is served by user nobody, not by user daemon or root: another user's process has"
+                + " taken its place, so its answer is not believed; check who owns " + dir + " (ls -ld " + dir
+                + ") and remove what is not yours", error.getMessage());
+    }
+
+    @Test
+    void rootAlsoBelievesTheOwnerOfADirectoryOnlyThatOwnerMayWrite() throws Exception {
+        Requirements.assumeRoot("to give the directory away");
+        Path theirs = Files.createDirectory(dir.resolve("theirs"));
+        Files.setAttribute(theirs, "unix:uid", 65534);
+        Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwx--x--x"));
+        Path socket = theirs.resolve("control.sock");
+
+        ControlClient.requireTrusted(socket, user("nobody"), user("root"), user("root"));
+        assertThrows(ControlException.class, () -> ControlClient.requireTrusted(socket, user("daemon"), user("root"),
+                user("root")));
+        Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThrows(ControlException.class, () -> ControlClient.requireTrusted(socket, user("nobody"), user("root"),
+                user("root")));
     }
 }

@@ -26,7 +26,7 @@ class ControlRequestTest {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> ControlRequest.parse("restart everything"));
         assertEquals("unknown request \"restart everything\" (expected: reload, reload nowait, status, status json, "
-                + "stop, help)", error.getMessage());
+                + "check, stop, help)", error.getMessage());
     }
 
     @Test

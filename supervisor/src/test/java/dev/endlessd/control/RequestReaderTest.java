@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.endlessd.log.ThrottledWarning;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -13,10 +14,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The request line's limits, checked on an in-memory channel: no socket, no sleeping. */
 class RequestReaderTest {
-    private final EmbeddedChannel channel = new EmbeddedChannel(new RequestReader(16, Duration.ofSeconds(5), "test peer"));
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+
+    {
+        // the deadline is read off the channel's clock, which moves only when a test says so
+        channel.freezeTime();
+        channel.pipeline().addLast(new RequestReader(16, Duration.ofSeconds(5), "test peer", new ThrottledWarning(
+                LoggerFactory.getLogger(RequestReaderTest.class), channel.eventLoop(), "control", "refused requests")));
+    }
 
     private static ByteBuf bytes(String text) {
         return Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1);
@@ -59,7 +68,7 @@ class RequestReaderTest {
     void anOversizedRequestIsRefusedWithoutWaitingForItsEnd() {
         channel.writeInbound(bytes("x".repeat(17)));
         assertEquals("error invalid request longer than 16 bytes (expected one of: reload, reload nowait, status, "
-                + "status json, stop, help)\n", answer());
+                + "status json, check, stop, help)\n", answer());
         assertNull(channel.readInbound());
         assertFalse(channel.isOpen());
     }

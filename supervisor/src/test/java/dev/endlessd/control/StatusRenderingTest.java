@@ -12,6 +12,8 @@ import dev.endlessd.daemon.SupervisorSnapshot;
 import dev.endlessd.daemon.WorkerSnapshot;
 import dev.endlessd.daemon.WorkerState;
 import dev.endlessd.socket.Listener;
+import dev.endlessd.watch.ReloadResult;
+import dev.endlessd.watch.WatchStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -128,5 +130,33 @@ class StatusRenderingTest {
         assertTrue(parsed.get("n").isNull());
         assertEquals("[1,2]", parsed.get("a").toString());
         assertEquals(-1, json.indexOf('\n'));
+    }
+
+    private static StatusReport watching(Optional<WatchStatus.Change> last) {
+        WatchStatus watch = new WatchStatus(List.of(Path.of("/etc/app"), Path.of("/etc/secret")), last);
+        return new StatusReport(DAEMON, new SupervisorSnapshot(Phase.SERVING, List.of(SERVING), succeeded()),
+                Optional.of(watch), NOW);
+    }
+
+    @Test
+    void reloadOnChangeShowsThePathsAndTheLastChangeWithItsOutcome() throws Exception {
+        String none = StatusText.render(watching(Optional.empty()));
+        assertTrue(none.endsWith("reload on change: /etc/app, /etc/secret\nlast change: none\n"), none);
+
+        WatchStatus.Change failed = new WatchStatus.Change(NOW.minusSeconds(12), "/etc/app: app.properties changed",
+                Optional.of(new ReloadResult(false, "worker exited with exit status 3 before it was ready")));
+        String text = StatusText.render(watching(Optional.of(failed)));
+        assertTrue(text.endsWith("last change: /etc/app: app.properties changed (12s ago): reload failed: worker exited"
+                + " with exit status 3 before it was ready\n"), text);
+
+        JsonNode json = new ObjectMapper().readTree(StatusJson.render(watching(Optional.of(failed)))).get("reload_on_change");
+        assertEquals("/etc/secret", json.get("paths").get(1).asText());
+        assertEquals("2026-11-25T10:02:18Z", json.get("last_change").get("at").asText());
+        assertEquals("/etc/app: app.properties changed", json.get("last_change").get("change").asText());
+        assertEquals("failed", json.get("last_change").get("outcome").asText());
+
+        WatchStatus.Change running = new WatchStatus.Change(NOW, "/etc/app: app.properties changed", Optional.empty());
+        assertTrue(StatusText.render(watching(Optional.of(running))).endsWith("(0 ms ago): reloading\n"));
+        assertTrue(new ObjectMapper().readTree(StatusJson.render(report(succeeded(), SERVING))).get("reload_on_change").isNull());
     }
 }

@@ -37,6 +37,31 @@ class PidFileTest {
     }
 
     @Test
+    void aSymlinkAtTheOldPredictableTemporaryNameIsNotFollowed() throws Exception {
+        Path precious = Files.writeString(dir.resolve("precious"), "keep me\n");
+        Files.createSymbolicLink(dir.resolve(".endlessd.pid.4242.tmp"), precious);
+        Path file = dir.resolve("endlessd.pid");
+
+        PidFile.write(Optional.of(file), 4242).close();
+
+        assertEquals("keep me\n", Files.readString(precious));
+        assertTrue(Files.isSymbolicLink(dir.resolve(".endlessd.pid.4242.tmp")), "the planted link is left alone");
+    }
+
+    @Test
+    void aPidFileSwappedForASymlinkToOurPidIsNotRemovedOnExit() throws Exception {
+        Path file = dir.resolve("endlessd.pid");
+        PidFile pidFile = PidFile.write(Optional.of(file), 4242);
+        Path elsewhere = Files.writeString(dir.resolve("elsewhere"), "4242\n");
+        Files.delete(file);
+        Files.createSymbolicLink(file, elsewhere);
+
+        pidFile.close();
+
+        assertTrue(Files.isSymbolicLink(file), "not ours any more: left as it is");
+    }
+
+    @Test
     void anUnwritablePlaceNamesTheFlagAndThePath() {
         Path file = dir.resolve("missing").resolve("endlessd.pid");
         StartupException error = assertThrows(StartupException.class, () -> PidFile.write(Optional.of(file), 1));

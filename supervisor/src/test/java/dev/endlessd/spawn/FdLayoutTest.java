@@ -7,6 +7,7 @@ import dev.endlessd.os.PosixSpawn.Dup2;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class FdLayoutTest {
@@ -58,5 +59,24 @@ class FdLayoutTest {
     @Test
     void negativeFdIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> FdLayout.of(List.of(-1)));
+    }
+
+    @Test
+    void relayedOutputGoesToOneAndTwo() {
+        FdLayout layout = FdLayout.of(List.of(41), OptionalInt.of(50), OptionalInt.of(51));
+        assertEquals(List.of(new Dup2(50, 1), new Dup2(51, 2), new Dup2(41, 3)), layout.steps());
+        assertEquals(4, layout.firstUnusedFd());
+    }
+
+    @Test
+    void aSourceSittingAtOneOrTwoIsMovedBeforeTheOutputIsPlaced() {
+        // endlessd started with stdout closed: a listener may have been given fd 1
+        FdLayout layout = FdLayout.of(List.of(1), OptionalInt.of(7), OptionalInt.empty());
+        Map<Integer, String> fds = new HashMap<>(Map.of(1, "listener", 7, "pipe"));
+        for (Dup2 dup : layout.steps()) {
+            fds.put(dup.to(), fds.get(dup.from()));
+        }
+        assertEquals("pipe", fds.get(1));
+        assertEquals("listener", fds.get(3));
     }
 }

@@ -32,7 +32,7 @@ class WorkerCommandTest {
     @Test
     void wrappersRunFirstAndExecTheShellSoOnlyTheShellReadsTheCommandLine() {
         ExecWrapper wrapper = ExecWrapper.none().nice(Path.of("/usr/bin/nice"), 10)
-                .setpriv(Path.of("/usr/bin/setpriv"), Optional.of(new RunAs("app", 1001, 1002)));
+                .setpriv(Path.of("/usr/bin/setpriv"), Optional.of(new RunAs("app", 1001, 1002, "/srv/app", "/bin/sh")));
         assertEquals(List.of("/usr/bin/nice", "-n", "10", "/usr/bin/setpriv", "--pdeathsig", "TERM", "--reuid=1001",
                         "--regid=1002", "--init-groups", "--",
                         "/bin/sh", "-c", "LISTEN_PID=$$; export LISTEN_PID; exec ./server --port 1"),
