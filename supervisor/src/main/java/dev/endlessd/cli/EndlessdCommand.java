@@ -129,8 +129,8 @@ public final class EndlessdCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        LoggingSetup.configure(instance.name()); // before config(): checking the options may already log
         DaemonConfig config = config();
-        LoggingSetup.configure(instance.name());
         try {
             return new Daemon(config, new DaemonFiles(controlSocket.resolve(instance), Optional.ofNullable(pidFile)),
                     System.getenv()).run(Version.VALUE);
