@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts real worker processes: binds the worker's own notify socket, builds its environment and
- * fd layout (with its output relayed when it must not hold endlessd's terminal), spawns it, and turns its notify datagrams and its exit into supervisor events on the
- * supervisor's thread. Confined to that thread (the launcher's reaper threads only post to it).
+ * fd layout (with its output relayed when it must not hold endlessd's terminal), spawns it, and
+ * turns its notify datagrams and its exit into supervisor events on the supervisor's thread.
+ * Confined to that thread (the launcher's reaper threads only post to it; the output relay's threads
+ * only copy bytes).
  */
 public final class ProcessWorkerStarter implements WorkerStarter {
     private static final Logger log = LoggerFactory.getLogger(ProcessWorkerStarter.class);

@@ -182,7 +182,9 @@ public final class NotifySocket implements AutoCloseable {
             if (datagram == null) {
                 return;
             }
-            take(datagram);
+            try (datagram) {
+                take(datagram); // before the passed fds close: a BARRIER=1 sender waits for that, then exits
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.endlessd.os;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
@@ -8,7 +10,9 @@ import jnr.ffi.Pointer;
  * A bound, non-blocking unix datagram socket that tells for each datagram which process sent it:
  * with {@code SO_PASSCRED} the kernel attaches the sender's pid, uid and gid ({@code SCM_CREDENTIALS}),
  * which a process may only forge with {@code CAP_SYS_ADMIN}. File descriptors a sender passes along
- * ({@code SCM_RIGHTS}, e.g. sd_notify's {@code BARRIER=1}) are closed at once.
+ * ({@code SCM_RIGHTS}, e.g. sd_notify's {@code BARRIER=1}) are closed with the datagram, once it was
+ * judged: {@code systemd-notify} waits for that close and then exits, and a sender that is gone can
+ * no longer be found in its session.
  *
  * <p>Why natively: Netty's datagram channel reads with {@code recvfrom}, which drops the credentials.
  * Layouts are those of 64-bit Linux ({@code struct msghdr}, {@code cmsghdr}, {@code ucred}).
@@ -27,8 +31,20 @@ public final class CredentialedDatagramSocket implements AutoCloseable {
     /** Room for the credentials and a few passed fds; the kernel closes fds that do not fit. */
     private static final int CONTROL_BYTES = 128;
 
-    /** One datagram, its sender, and whether it was longer than the buffer (its tail was dropped). */
-    public record Datagram(byte[] payload, boolean truncated, PeerCredentials sender) {
+    /**
+     * One datagram, its sender, whether it was longer than the buffer (its tail was dropped), and the
+     * descriptors that came with it, which {@link #close} closes.
+     */
+    public record Datagram(byte[] payload, boolean truncated, PeerCredentials sender, List<Integer> passedFds)
+            implements AutoCloseable {
+        public Datagram {
+            passedFds = List.copyOf(passedFds);
+        }
+
+        @Override
+        public void close() {
+            passedFds.forEach(Posix::close);
+        }
     }
 
     private final Path path;
@@ -101,14 +117,15 @@ public final class CredentialedDatagramSocket implements AutoCloseable {
                 throw new ErrnoException("recvmsg on " + path, errno);
             }
         }
-        PeerCredentials sender = readControl(message.getLong(40));
+        List<Integer> passedFds = new ArrayList<>();
+        PeerCredentials sender = readControl(message.getLong(40), passedFds);
         byte[] payload = new byte[(int) Math.min(length, maxBytes)];
         data.get(0, payload, 0, payload.length);
-        return new Datagram(payload, (message.getInt(48) & MSG_TRUNC) != 0, sender);
+        return new Datagram(payload, (message.getInt(48) & MSG_TRUNC) != 0, sender, passedFds);
     }
 
-    /** Takes the credentials out of the control messages and closes every fd that came along. */
-    private PeerCredentials readControl(long controlLength) {
+    /** Takes the credentials out of the control messages, and every fd that came along into {@code passedFds}. */
+    private PeerCredentials readControl(long controlLength, List<Integer> passedFds) {
         PeerCredentials sender = new PeerCredentials(0, -1, -1);
         long offset = 0;
         while (offset + CMSGHDR_BYTES <= controlLength) {
@@ -123,7 +140,7 @@ public final class CredentialedDatagramSocket implements AutoCloseable {
                         control.getInt(offset + CMSGHDR_BYTES + 4), control.getInt(offset + CMSGHDR_BYTES + 8));
             } else if (level == UnixSockets.SOL_SOCKET && type == SCM_RIGHTS) {
                 for (long at = offset + CMSGHDR_BYTES; at + 4 <= offset + length; at += 4) {
-                    Posix.close(control.getInt(at));
+                    passedFds.add(control.getInt(at));
                 }
             }
             offset += (length + 7) & ~7L;
