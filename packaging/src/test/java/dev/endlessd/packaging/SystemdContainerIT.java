@@ -79,8 +79,8 @@ class SystemdContainerIT {
     void powerOff() throws Exception {
         if (container != null) {
             container.close();
+            report("whole run, boot and power-off included: %s", seconds(Duration.ofNanos(System.nanoTime() - started)));
         }
-        report("whole run, boot and power-off included: %s", seconds(Duration.ofNanos(System.nanoTime() - started)));
     }
 
     @Test
