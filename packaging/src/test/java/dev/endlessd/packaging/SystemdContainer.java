@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * running services, and whatever a test installs or breaks in it is gone when it powers off. It has
  * its own network (loopback only), its own pid namespace and a private mount namespace, so nothing
  * it does reaches the host: the overlay, its tmpfs and the nspawn mounts live in a mount namespace
- * of their own ({@code unshare --mount}) and vanish with it.
+ * of their own ({@code unshare --mount}) and vanish with it, as nspawn and the container vanish with
+ * the pid namespace unshare makes around them.
  *
  * <p>The directory {@code staged} is bound read-only at {@link #STAGED} inside.
  *
@@ -45,15 +46,16 @@ final class SystemdContainer implements AutoCloseable {
         }
     }
 
-    private final Process nspawn;
+    /** unshare, whose child runs nspawn. */
+    private final Process unshare;
     private final long init;
     private final Path console;
     private final Path staged;
     private final Duration bootTime;
     private final AtomicInteger files = new AtomicInteger();
 
-    private SystemdContainer(Process nspawn, long init, Path console, Path staged, Duration bootTime) {
-        this.nspawn = nspawn;
+    private SystemdContainer(Process unshare, long init, Path console, Path staged, Duration bootTime) {
+        this.unshare = unshare;
         this.init = init;
         this.console = console;
         this.staged = staged;
@@ -81,7 +83,12 @@ final class SystemdContainer implements AutoCloseable {
                 "exec systemd-nspawn --quiet --directory=\"$1/root\" --machine=\"$3\" --private-network --register=no"
                         + " --keep-unit --console=read-only --bind-ro=\"$2:" + STAGED + "\" --boot systemd.unit=basic.target");
         long started = System.nanoTime();
-        Process nspawn = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "--",
+        // Should this JVM die (a killed build), nothing may stay behind: unshare dies with it (setpriv's
+        // parent-death signal), and with unshare the first process of the pid namespace it made
+        // (--kill-child), which takes every process of that namespace along, nspawn and the container
+        // included. nspawn alone would leave the container's systemd running.
+        Process unshare = new ProcessBuilder("setpriv", "--pdeathsig", "KILL", "--",
+                "unshare", "--mount", "--propagation", "private", "--pid", "--fork", "--kill-child=SIGKILL", "--mount-proc", "--",
                 "sh", "-c", script, "sh", scratch.toString(), staged.toString(), machine)
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -90,24 +97,25 @@ final class SystemdContainer implements AutoCloseable {
         long deadline = started + BOOT_DEADLINE.toNanos();
         String state = "no answer yet";
         while (System.nanoTime() < deadline) {
-            if (!nspawn.isAlive()) {
-                throw new Unavailable("systemd-nspawn exited with " + nspawn.exitValue() + " before the container booted:\n"
-                        + tail(console));
+            if (!unshare.isAlive()) {
+                throw new Unavailable("unshare or systemd-nspawn exited with " + unshare.exitValue()
+                        + " before the container booted:\n" + tail(console));
             }
-            Optional<ProcessHandle> init = nspawn.toHandle().children().findFirst();
+            // unshare's child is sh, then nspawn; nspawn's child is the container's systemd
+            Optional<ProcessHandle> init = unshare.toHandle().children().findFirst().flatMap(n -> n.children().findFirst());
             if (init.isPresent()) {
                 Command.Result running = Command.run(enter(init.get().pid(), List.of("systemctl", "is-system-running", "--wait")),
                         SystemdContainer::cleanEnvironment, BOOT_DEADLINE);
                 state = running.output().strip();
                 // degraded: a unit of this machine's own failed to start in the container; ours are not involved yet
                 if (state.equals("running") || state.equals("degraded")) {
-                    return new SystemdContainer(nspawn, init.get().pid(), console, staged,
+                    return new SystemdContainer(unshare, init.get().pid(), console, staged,
                             Duration.ofNanos(System.nanoTime() - started));
                 }
             }
             Thread.sleep(200);
         }
-        nspawn.destroyForcibly().waitFor();
+        unshare.destroyForcibly().waitFor();
         throw new Unavailable("the container's systemd did not finish booting within " + BOOT_DEADLINE + " (last state: "
                 + state + "):\n" + tail(console));
     }
@@ -120,7 +128,7 @@ final class SystemdContainer implements AutoCloseable {
         if (uid != 0) {
             throw new Unavailable("runs as uid " + uid + ": mounting an overlay and booting systemd-nspawn need root");
         }
-        for (String tool : List.of("systemd-nspawn", "unshare", "nsenter")) {
+        for (String tool : List.of("systemd-nspawn", "unshare", "nsenter", "setpriv")) {
             if (!Command.onPath(tool)) {
                 throw new Unavailable(tool + " is not on PATH (install systemd-container and util-linux; .ci/run does)");
             }
@@ -158,12 +166,12 @@ final class SystemdContainer implements AutoCloseable {
         succeed("install", "-D", "-m", "0644", STAGED + "/" + file.getFileName(), path);
     }
 
-    /** Powers the container off, waits for nspawn to exit, and kills it if it does not. */
+    /** Powers the container off, waits for nspawn to exit, and kills everything (unshare's pid namespace) if it does not. */
     @Override
     public void close() throws IOException, InterruptedException {
         exec("systemctl", "poweroff");
-        if (!nspawn.waitFor(POWEROFF_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
-            nspawn.destroyForcibly().waitFor();
+        if (!unshare.waitFor(POWEROFF_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
+            unshare.destroyForcibly().waitFor();
         }
     }
 
