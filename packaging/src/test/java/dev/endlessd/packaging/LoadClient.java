@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code load PORT CLIENTS}: waits until the sample app answers {@code GET /}, prints
  *       {@code serving}, then keeps CLIENTS clients each sending {@code GET /} on a new connection,
- *       one after another with a pause of {@link #PAUSE} between them, until its stdin closes; prints {@code requests=N failed=F generations=1,2,...
+ *       one after another with a pause of {@link #PAUSE} between them, until its stdin closes;
+ *       prints {@code answered by gen=G pid=P} the first time a worker answers; at the end prints {@code requests=N failed=F generations=1,2,...
  *       pids=...} (the workers that answered) and the first failures, one {@code failure: ...} line each. Every request after
  *       {@code serving} counts: a refused, reset or non-200 one is a failure.</li>
  *   <li>{@code slow PORT MS}: opens a connection, has one {@code GET /} answered on it (so a worker
@@ -58,9 +59,11 @@ public final class LoadClient {
     private final Set<String> generations = new ConcurrentSkipListSet<>();
     private final Set<String> pids = new ConcurrentSkipListSet<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final PrintStream out;
 
-    private LoadClient(int port) {
+    private LoadClient(int port, PrintStream out) {
         this.server = new InetSocketAddress("127.0.0.1", port);
+        this.out = out;
     }
 
     public static void main(String[] args) throws Exception {
@@ -68,18 +71,17 @@ public final class LoadClient {
             System.err.println("usage: LoadClient load PORT CLIENTS | slow PORT MS");
             System.exit(2);
         }
-        LoadClient client = new LoadClient(Integer.parseInt(args[1]));
+        LoadClient client = new LoadClient(Integer.parseInt(args[1]), System.out);
         if (args[0].equals("load")) {
-            client.load(Integer.parseInt(args[2]), System.out);
+            client.load(Integer.parseInt(args[2]));
         } else {
-            client.slow(Integer.parseInt(args[2]), System.out);
+            client.slow(Integer.parseInt(args[2]));
         }
     }
 
-    private void load(int clients, PrintStream out) throws IOException, InterruptedException {
-        awaitFirstAnswer(out);
-        out.println("serving");
-        out.flush();
+    private void load(int clients) throws IOException, InterruptedException {
+        awaitFirstAnswer();
+        announce("serving");
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             Thread thread = new Thread(this::sendUntilStopped, "client-" + i);
@@ -94,14 +96,13 @@ public final class LoadClient {
         for (Thread thread : threads) {
             thread.join();
         }
-        out.println("requests=" + requests.get() + " failed=" + failed.get()
+        announce("requests=" + requests.get() + " failed=" + failed.get()
                 + " generations=" + String.join(",", sortedNumerically(generations))
                 + " pids=" + String.join(",", sortedNumerically(pids)));
-        failures.forEach(failure -> out.println("failure: " + failure));
-        out.flush();
+        failures.forEach(failure -> announce("failure: " + failure));
     }
 
-    private void awaitFirstAnswer(PrintStream out) throws InterruptedException {
+    private void awaitFirstAnswer() throws InterruptedException {
         long deadline = System.nanoTime() + FIRST_ANSWER_DEADLINE.toNanos();
         String last = "no attempt";
         while (System.nanoTime() < deadline) {
@@ -116,8 +117,7 @@ public final class LoadClient {
             }
             Thread.sleep(100);
         }
-        out.println("never served within " + FIRST_ANSWER_DEADLINE + ": " + last);
-        out.flush();
+        announce("never served within " + FIRST_ANSWER_DEADLINE + ": " + last);
         System.exit(1);
     }
 
@@ -131,12 +131,12 @@ public final class LoadClient {
                     continue;
                 }
                 Matcher generation = GENERATION.matcher(response);
-                if (generation.find()) {
-                    generations.add(generation.group(1));
-                }
                 Matcher pid = PID.matcher(response);
-                if (pid.find()) {
-                    pids.add(pid.group(1));
+                if (generation.find() && pid.find()) {
+                    generations.add(generation.group(1));
+                    if (pids.add(pid.group(1))) {
+                        announce("answered by gen=" + generation.group(1) + " pid=" + pid.group(1));
+                    }
                 }
             } catch (IOException e) {
                 fail(e.toString());
@@ -148,6 +148,12 @@ public final class LoadClient {
                 return;
             }
         }
+    }
+
+    /** One line of output, whole and at once, whichever thread prints it. */
+    private synchronized void announce(String line) {
+        out.println(line);
+        out.flush();
     }
 
     private void fail(String why) {
@@ -164,26 +170,24 @@ public final class LoadClient {
         }
     }
 
-    private void slow(int millis, PrintStream out) throws IOException {
+    private void slow(int millis) {
         try (Socket socket = connect()) {
             OutputStream request = socket.getOutputStream();
             InputStream response = socket.getInputStream();
             request.write("GET / HTTP/1.1\r\nHost: endlessd-it\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             String first = readOneResponse(response);
             if (!first.startsWith("HTTP/1.1 200 ")) {
-                out.println("first request answered " + firstLine(first));
+                announce("first request answered " + firstLine(first));
                 return;
             }
             request.write(("GET /slow?ms=" + millis + " HTTP/1.1\r\nHost: endlessd-it\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             request.flush();
-            out.println("in-flight");
-            out.flush();
-            out.println(firstLine(new String(response.readAllBytes(), StandardCharsets.ISO_8859_1)));
+            announce("in-flight");
+            announce(firstLine(new String(response.readAllBytes(), StandardCharsets.ISO_8859_1)));
         } catch (IOException e) {
-            out.println("failed: " + e);
+            announce("failed: " + e);
         }
-        out.flush();
     }
 
     /** Reads one response of a keep-alive connection: headers, then Content-Length bytes. */

@@ -70,6 +70,17 @@ final class LoadRun implements AutoCloseable {
         }
     }
 
+    /** Waits until {@code count} different workers have answered counted requests. */
+    void awaitWorkers(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (lines.stream().filter(line -> line.startsWith("answered by ")).count() < count) {
+            assertTrue(process.isAlive(), () -> "the load client exited before " + count + " workers answered:\n" + output());
+            assertTrue(System.nanoTime() < deadline, () -> "fewer than " + count + " workers answered within " + DEADLINE
+                    + ":\n" + output());
+            Thread.sleep(50);
+        }
+    }
+
     /** Stops the clients (closes their stdin) and returns what they counted. */
     Result finish() throws IOException, InterruptedException {
         process.getOutputStream().close();

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Not thread-safe: one test thread drives it.
  */
-final class SystemdContainer implements AutoCloseable {
+final class SystemdContainer {
     static final String STAGED = "/mnt/endlessd-it";
     private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final Duration BOOT_DEADLINE = Duration.ofMinutes(2);
@@ -167,8 +167,7 @@ final class SystemdContainer implements AutoCloseable {
     }
 
     /** Powers the container off, waits for nspawn to exit, and kills everything (unshare's pid namespace) if it does not. */
-    @Override
-    public void close() throws IOException, InterruptedException {
+    void powerOff() throws IOException, InterruptedException {
         exec("systemctl", "poweroff");
         if (!unshare.waitFor(POWEROFF_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
             unshare.destroyForcibly().waitFor();

@@ -78,7 +78,7 @@ class SystemdContainerIT {
     @AfterAll
     void powerOff() throws Exception {
         if (container != null) {
-            container.close();
+            container.powerOff();
             report("whole run, boot and power-off included: %s", seconds(Duration.ofNanos(System.nanoTime() - started)));
         }
     }
@@ -115,36 +115,30 @@ class SystemdContainerIT {
         container.succeed("systemctl", "start", "endlessd@web.service");
         String pid = mainPid("endlessd@web.service");
 
-        LoadRun.Result load;
         List<Duration> reloads = new ArrayList<>();
-        try (LoadRun run = LoadRun.start(container, 8081, CLIENTS)) {
-            run.await("serving");
+        LoadRun.Result load = underLoad(8081, 4, () -> {
             for (int i = 0; i < 3; i++) {
                 reloads.add(reload("endlessd@web.service", 0));
             }
-            load = run.finish();
-        }
+        });
 
         assertEquals(0, load.failed(), load::describe);
         assertEquals(List.of("1", "2", "3", "4"), load.generations(), load::describe);
         assertEquals(pid, mainPid("endlessd@web.service"), "systemd's main pid must not change on reload");
         report("endlessd@web: 3 reloads under load, systemctl reload took %s, time_to_ready %s; %d requests, %d failed",
-                reloads.stream().map(SystemdContainerIT::seconds).toList(), timesToReady("endlessd@web.service"),
+                seconds(reloads), timesToReady("endlessd@web.service"),
                 load.requests(), load.failed());
     }
 
     @Test
     @Order(4)
     void aFailedReloadExitsOneWhileTheServingWorkerGoesOn() throws Exception {
-        LoadRun.Result load;
-        try (LoadRun run = LoadRun.start(container, 8081, CLIENTS)) {
-            run.await("serving");
+        LoadRun.Result load = underLoad(8081, 1, () -> {
             // the sample app exits 1 at start on a config without a greeting
             container.write(APP + "/web.properties", "nogreeting=here\n");
             reload("endlessd@web.service", 1);
             container.write(APP + "/web.properties", "greeting=web\n");
-            load = run.finish();
-        }
+        });
 
         assertEquals(0, load.failed(), load::describe);
         assertEquals(List.of("4"), load.generations(), "only the serving worker answers: " + load.describe());
@@ -164,20 +158,19 @@ class SystemdContainerIT {
     @Order(5)
     void upgradingThePackageReloadsRunningInstancesInsteadOfRestartingThem() throws Exception {
         String pid = mainPid("endlessd@web.service");
-        LoadRun.Result load;
-        Command.Result forbidden;
-        Command.Result upgrade;
-        try (LoadRun run = LoadRun.start(container, 8081, CLIENTS)) {
-            run.await("serving");
-            // the same version again: dpkg runs the upgrade path (prerm upgrade, postinst configure OLD-VERSION)
+        List<Command.Result> upgrades = new ArrayList<>();
+        LoadRun.Result load = underLoad(8081, 2, () -> {
+            // the same version again: dpkg runs the upgrade path (prerm upgrade, postinst configure OLD-VERSION),
+            // first with a policy-rc.d that forbids service actions, then without
             container.write(POLICY, "#!/bin/sh\nexit 101\n");
             container.succeed("chmod", "0755", POLICY);
-            forbidden = container.succeed("dpkg", "-i", DEB);
+            upgrades.add(container.succeed("dpkg", "-i", DEB));
             container.succeed("rm", POLICY);
-            upgrade = container.succeed("dpkg", "-i", DEB);
-            load = run.finish();
-        }
+            upgrades.add(container.succeed("dpkg", "-i", DEB));
+        });
 
+        Command.Result forbidden = upgrades.get(0);
+        Command.Result upgrade = upgrades.get(1);
         assertTrue(forbidden.output().contains("policy-rc.d returned 101, not running 'reload endlessd@web.service'"),
                 forbidden::describe);
         assertEquals(0, load.failed(), load::describe);
@@ -215,28 +208,21 @@ class SystemdContainerIT {
         String socketSince = property("endlessd-socket@sock.socket", "ActiveEnterTimestampMonotonic");
         String pid = mainPid("endlessd-socket@sock.service");
 
-        LoadRun.Result load;
         List<Duration> reloads = new ArrayList<>();
-        try (LoadRun run = LoadRun.start(container, 8082, CLIENTS)) {
-            run.await("serving");
+        // gen=1, 2 and 3, then gen=1 of the restarted endlessd
+        LoadRun.Result load = underLoad(8082, 4, () -> {
             reloads.add(reload("endlessd-socket@sock.service", 0));
             reloads.add(reload("endlessd-socket@sock.service", 0));
             container.succeed("systemctl", "restart", "endlessd-socket@sock.service");
-            // a second client that gets an answer proves the restarted endlessd serves; the first one ran throughout
-            try (LoadRun after = LoadRun.start(container, 8082, 1)) {
-                after.await("serving");
-            }
-            load = run.finish();
-        }
+        });
 
         assertEquals(0, load.failed(), load::describe);
-        assertEquals(4, load.pids().size(), "gen=1, 2 and 3, then gen=1 of the restarted endlessd: " + load.describe());
         assertNotEquals(pid, mainPid("endlessd-socket@sock.service"), "the restart must have replaced endlessd");
         assertEquals(socketSince, property("endlessd-socket@sock.socket", "ActiveEnterTimestampMonotonic"),
                 "the socket unit must stay up through the service's restart");
         container.succeed("systemctl", "stop", "endlessd-socket@sock.socket", "endlessd-socket@sock.service");
         report("endlessd-socket@sock: 2 reloads (%s) and a service restart under load; %d requests, %d failed",
-                reloads.stream().map(SystemdContainerIT::seconds).toList(), load.requests(), load.failed());
+                seconds(reloads), load.requests(), load.failed());
     }
 
     @Test
@@ -245,15 +231,12 @@ class SystemdContainerIT {
         configure("user", 8083, "--user nobody");
         container.succeed("systemctl", "start", "endlessd@user.service");
 
-        LoadRun.Result load;
         List<Duration> reloads = new ArrayList<>();
-        try (LoadRun run = LoadRun.start(container, 8083, CLIENTS)) {
-            run.await("serving");
+        LoadRun.Result load = underLoad(8083, 3, () -> {
             // each ExecReload= makes systemd apply RuntimeDirectoryMode= again
             reloads.add(reload("endlessd@user.service", 0));
             reloads.add(reload("endlessd@user.service", 0));
-            load = run.finish();
-        }
+        });
 
         assertEquals(0, load.failed(), load::describe);
         assertEquals(List.of("1", "2", "3"), load.generations(), load::describe);
@@ -262,7 +245,7 @@ class SystemdContainerIT {
         assertEquals("711", container.succeed("stat", "-c", "%a", "/run/endlessd/user").output().strip());
         container.succeed("systemctl", "stop", "endlessd@user.service");
         report("endlessd@user (--user nobody): 2 reloads (%s) under load; %d requests, %d failed",
-                reloads.stream().map(SystemdContainerIT::seconds).toList(), load.requests(), load.failed());
+                seconds(reloads), load.requests(), load.failed());
     }
 
     @Test
@@ -303,6 +286,22 @@ class SystemdContainerIT {
                 port == 0 ? "" : "ENDLESSD_LISTEN=\"--listen http=127.0.0.1:" + port + "\"",
                 "ENDLESSD_OPTIONS=\"" + options + "\"",
                 ""));
+    }
+
+    /** What the load client counted while {@code action} ran, and until {@code workers} workers had answered. */
+    private LoadRun.Result underLoad(int port, int workers, Action action) throws Exception {
+        try (LoadRun run = LoadRun.start(container, port, CLIENTS)) {
+            run.await("serving");
+            action.run();
+            run.awaitWorkers(workers);
+            return run.finish();
+        }
+    }
+
+    /** Steps a test takes in the container while the load runs. */
+    @FunctionalInterface
+    private interface Action {
+        void run() throws Exception;
     }
 
     /** {@code systemctl reload UNIT}, asserting its exit status; returns how long it took. */
@@ -361,6 +360,10 @@ class SystemdContainerIT {
 
     private static String seconds(Duration duration) {
         return String.format("%.1f s", duration.toMillis() / 1000.0);
+    }
+
+    private static List<String> seconds(List<Duration> durations) {
+        return durations.stream().map(SystemdContainerIT::seconds).toList();
     }
 
     private static void report(String format, Object... arguments) {
