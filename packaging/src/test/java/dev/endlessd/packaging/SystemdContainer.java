@@ -101,8 +101,12 @@ final class SystemdContainer {
                 throw new Unavailable("unshare or systemd-nspawn exited with " + unshare.exitValue()
                         + " before the container booted:\n" + tail(console));
             }
-            // unshare's child is sh, then nspawn; nspawn's child is the container's systemd
-            Optional<ProcessHandle> init = unshare.toHandle().children().findFirst().flatMap(n -> n.children().findFirst());
+            // unshare's child is sh, then nspawn; nspawn's child is the container's systemd, once nspawn's own
+            // helper children are gone
+            Optional<ProcessHandle> init = unshare.toHandle().children().findFirst().stream()
+                    .flatMap(ProcessHandle::children)
+                    .filter(child -> child.info().command().orElse("").endsWith("/systemd"))
+                    .findFirst();
             if (init.isPresent()) {
                 Command.Result running = Command.run(enter(init.get().pid(), List.of("systemctl", "is-system-running", "--wait")),
                         SystemdContainer::cleanEnvironment, BOOT_DEADLINE);

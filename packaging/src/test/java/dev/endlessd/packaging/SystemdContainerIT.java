@@ -116,7 +116,7 @@ class SystemdContainerIT {
         String pid = mainPid("endlessd@web.service");
 
         List<Duration> reloads = new ArrayList<>();
-        LoadRun.Result load = underLoad(8081, 4, () -> {
+        LoadRun.Result load = underLoad("endlessd@web.service", 8081, 4, () -> {
             for (int i = 0; i < 3; i++) {
                 reloads.add(reload("endlessd@web.service", 0));
             }
@@ -133,7 +133,7 @@ class SystemdContainerIT {
     @Test
     @Order(4)
     void aFailedReloadExitsOneWhileTheServingWorkerGoesOn() throws Exception {
-        LoadRun.Result load = underLoad(8081, 1, () -> {
+        LoadRun.Result load = underLoad("endlessd@web.service", 8081, 1, () -> {
             // the sample app exits 1 at start on a config without a greeting
             container.write(APP + "/web.properties", "nogreeting=here\n");
             reload("endlessd@web.service", 1);
@@ -159,7 +159,7 @@ class SystemdContainerIT {
     void upgradingThePackageReloadsRunningInstancesInsteadOfRestartingThem() throws Exception {
         String pid = mainPid("endlessd@web.service");
         List<Command.Result> upgrades = new ArrayList<>();
-        LoadRun.Result load = underLoad(8081, 2, () -> {
+        LoadRun.Result load = underLoad("endlessd@web.service", 8081, 2, () -> {
             // the same version again: dpkg runs the upgrade path (prerm upgrade, postinst configure OLD-VERSION),
             // first with a policy-rc.d that forbids service actions, then without
             container.write(POLICY, "#!/bin/sh\nexit 101\n");
@@ -210,7 +210,7 @@ class SystemdContainerIT {
 
         List<Duration> reloads = new ArrayList<>();
         // gen=1, 2 and 3, then gen=1 of the restarted endlessd
-        LoadRun.Result load = underLoad(8082, 4, () -> {
+        LoadRun.Result load = underLoad("endlessd-socket@sock.service", 8082, 4, () -> {
             reloads.add(reload("endlessd-socket@sock.service", 0));
             reloads.add(reload("endlessd-socket@sock.service", 0));
             container.succeed("systemctl", "restart", "endlessd-socket@sock.service");
@@ -232,7 +232,7 @@ class SystemdContainerIT {
         container.succeed("systemctl", "start", "endlessd@user.service");
 
         List<Duration> reloads = new ArrayList<>();
-        LoadRun.Result load = underLoad(8083, 3, () -> {
+        LoadRun.Result load = underLoad("endlessd@user.service", 8083, 3, () -> {
             // each ExecReload= makes systemd apply RuntimeDirectoryMode= again
             reloads.add(reload("endlessd@user.service", 0));
             reloads.add(reload("endlessd@user.service", 0));
@@ -288,13 +288,18 @@ class SystemdContainerIT {
                 ""));
     }
 
-    /** What the load client counted while {@code action} ran, and until {@code workers} workers had answered. */
-    private LoadRun.Result underLoad(int port, int workers, Action action) throws Exception {
+    /**
+     * What the load client counted while {@code action} ran, and until {@code workers} workers had
+     * answered; a failure comes with the journal of {@code unit}.
+     */
+    private LoadRun.Result underLoad(String unit, int port, int workers, Action action) throws Exception {
         try (LoadRun run = LoadRun.start(container, port, CLIENTS)) {
             run.await("serving");
             action.run();
             run.awaitWorkers(workers);
             return run.finish();
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + journalTail(unit), e);
         }
     }
 
