@@ -47,6 +47,8 @@ class DebianPackageIT {
         assertAll(
                 () -> assertTrue(Files.isExecutable(root.resolve("usr/bin/endlessd")), "/usr/bin/endlessd executable"),
                 () -> assertTrue(Files.isRegularFile(root.resolve("usr/share/endlessd/endlessd.jar")), "/usr/share/endlessd/endlessd.jar"),
+                () -> assertTrue(Files.isRegularFile(root.resolve("usr/share/endlessd/endlessd-agent.jar")),
+                        "/usr/share/endlessd/endlessd-agent.jar, where the launcher looks for the Java agent"),
                 () -> assertTrue(Files.isRegularFile(root.resolve("lib/systemd/system/endlessd@.service")), "endlessd@.service"),
                 () -> assertTrue(Files.isRegularFile(root.resolve("lib/systemd/system/endlessd-socket@.socket")), "endlessd-socket@.socket"),
                 () -> assertTrue(Files.isRegularFile(root.resolve("lib/systemd/system/endlessd-socket@.service")), "endlessd-socket@.service"),

@@ -35,6 +35,7 @@ class DistributionArchiveIT {
 
         assertAll(
                 () -> assertTrue(Files.isRegularFile(home.resolve("share/endlessd/endlessd.jar")), "share/endlessd/endlessd.jar"),
+                () -> assertTrue(Files.isRegularFile(home.resolve("share/endlessd/endlessd-agent.jar")), "share/endlessd/endlessd-agent.jar"),
                 () -> assertTrue(Files.isRegularFile(home.resolve("lib/systemd/system/endlessd@.service")), "endlessd@.service"),
                 () -> assertTrue(Files.isRegularFile(home.resolve("lib/systemd/system/endlessd-socket@.socket")), "endlessd-socket@.socket"),
                 () -> assertTrue(Files.isRegularFile(home.resolve("share/doc/endlessd/examples/example.conf")), "example.conf"),
