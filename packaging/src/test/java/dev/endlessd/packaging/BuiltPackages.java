@@ -27,6 +27,16 @@ final class BuiltPackages {
         return existing("endlessd.tarball");
     }
 
+    /** The sample app's jar: the worker the container tests run under systemd. */
+    static Path sampleApp() {
+        return existing("endlessd.sampleApp");
+    }
+
+    /** {@code packaging/target}: where tests leave what is worth reading after a failure. */
+    static Path buildDirectory() {
+        return existing("endlessd.buildDirectory");
+    }
+
     /** The unit sources, {@code packaging/systemd}. */
     static Path unitSources() {
         return existing("endlessd.units");

@@ -25,10 +25,15 @@ final class Command {
     }
 
     static Result run(List<String> command) throws IOException, InterruptedException {
-        return run(command, environment -> { });
+        return run(command, environment -> { }, DEADLINE);
     }
 
     static Result run(List<String> command, Consumer<Map<String, String>> environment)
+            throws IOException, InterruptedException {
+        return run(command, environment, DEADLINE);
+    }
+
+    static Result run(List<String> command, Consumer<Map<String, String>> environment, Duration deadline)
             throws IOException, InterruptedException {
         Path log = Files.createTempFile("endlessd-packaging-", ".log");
         try {
@@ -38,9 +43,9 @@ final class Command {
                     .redirectOutput(log.toFile());
             environment.accept(builder.environment());
             Process process = builder.start();
-            if (!process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+            if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor();
-                throw new AssertionError(String.join(" ", command) + " did not finish within " + DEADLINE + ":\n"
+                throw new AssertionError(String.join(" ", command) + " did not finish within " + deadline + ":\n"
                         + Files.readString(log, StandardCharsets.UTF_8));
             }
             return new Result(command, process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));

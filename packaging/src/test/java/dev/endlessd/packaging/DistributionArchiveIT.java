@@ -35,9 +35,27 @@ class DistributionArchiveIT {
 
         assertAll(
                 () -> assertTrue(Files.isRegularFile(home.resolve("share/endlessd/endlessd.jar")), "share/endlessd/endlessd.jar"),
+                () -> assertTrue(Files.isRegularFile(home.resolve("share/endlessd/endlessd-agent.jar")), "share/endlessd/endlessd-agent.jar"),
                 () -> assertTrue(Files.isRegularFile(home.resolve("lib/systemd/system/endlessd@.service")), "endlessd@.service"),
                 () -> assertTrue(Files.isRegularFile(home.resolve("lib/systemd/system/endlessd-socket@.socket")), "endlessd-socket@.socket"),
-                () -> assertTrue(Files.isRegularFile(home.resolve("share/doc/endlessd/examples/example.conf")), "example.conf"));
+                () -> assertTrue(Files.isRegularFile(home.resolve("share/doc/endlessd/examples/example.conf")), "example.conf"),
+                () -> assertTrue(Files.isRegularFile(home.resolve("share/doc/endlessd/copyright")), "copyright"));
+    }
+
+    /** The same man pages and completion as the .deb, where a --prefix install puts them (man finds share/man from bin/). */
+    @Test
+    void archiveHoldsTheDebsManPagesAndCompletion(@TempDir Path deb) throws IOException, InterruptedException {
+        BuiltPackages.untar(directory);
+        BuiltPackages.extractDeb(deb);
+        Path home = home();
+
+        for (String page : Manuals.commands(home.resolve("bin/endlessd"))) {
+            String file = page + ".1.gz";
+            assertEquals(Manuals.gunzip(deb.resolve("usr/share/man/man1").resolve(file)),
+                    Manuals.gunzip(home.resolve("share/man/man1").resolve(file)), file);
+        }
+        assertEquals(Files.readString(deb.resolve("usr/share/bash-completion/completions/endlessd")),
+                Files.readString(home.resolve("share/bash-completion/completions/endlessd")));
     }
 
     private Path home() {
