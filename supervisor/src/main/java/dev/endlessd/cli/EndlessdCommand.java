@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
  * subcommands talk to a running one.
  */
 @Command(name = "endlessd", versionProvider = Version.class, sortOptions = false, usageHelpAutoWidth = true,
-        subcommands = {ReloadCommand.class, StatusCommand.class, StopCommand.class},
+        subcommands = {ReloadCommand.class, StatusCommand.class, StopCommand.class, UpgradeCheckCommand.class},
         customSynopsis = {
             "endlessd --cmd CMD --listen [NAME=]ADDR... [OPTIONS]",
             "       endlessd (reload | status | stop) [OPTIONS]"},
@@ -140,7 +140,8 @@ public final class EndlessdCommand implements Callable<Integer> {
         }
     }
 
-    private DaemonConfig config() {
+    /** The daemon's configuration from the options, checked; a usage error otherwise. */
+    DaemonConfig config() {
         if (command == null) {
             throw usage("missing --cmd CMD (the command that runs your server, e.g. --cmd \"java -jar app.jar\"), "
                     + "or a command: reload, status, stop");

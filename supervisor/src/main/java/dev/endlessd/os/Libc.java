@@ -113,4 +113,13 @@ public interface Libc {
 
     @SaveError
     long recvmsg(int fd, Pointer message, int flags);
+
+    @SaveError
+    int memfd_create(CharSequence name, int flags);
+
+    @SaveError
+    int execve(CharSequence path, @In CharSequence[] argv, @In CharSequence[] envp);
+
+    @SaveError
+    int sigaction(int signal, Pointer action, Pointer oldAction);
 }
