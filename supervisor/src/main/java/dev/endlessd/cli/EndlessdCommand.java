@@ -9,6 +9,9 @@ import dev.endlessd.os.Posix;
 import dev.endlessd.socket.ListenSpec;
 import dev.endlessd.spawn.RunAs;
 import dev.endlessd.spawn.WorkerCommand;
+import dev.endlessd.upgrade.Handoff;
+import dev.endlessd.upgrade.HandoffException;
+import dev.endlessd.upgrade.HandoffFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,10 +29,11 @@ import picocli.CommandLine.Option;
  * subcommands talk to a running one.
  */
 @Command(name = "endlessd", versionProvider = Version.class, sortOptions = false, usageHelpAutoWidth = true,
-        subcommands = {ReloadCommand.class, StatusCommand.class, StopCommand.class, UpgradeCheckCommand.class},
+        subcommands = {ReloadCommand.class, UpgradeCommand.class, StatusCommand.class, StopCommand.class,
+            UpgradeCheckCommand.class},
         customSynopsis = {
             "endlessd --cmd CMD --listen [NAME=]ADDR... [OPTIONS]",
-            "       endlessd (reload | status | stop) [OPTIONS]"},
+            "       endlessd (reload | upgrade | status | stop) [OPTIONS]"},
         description = {
             "",
             "Zero-downtime reload supervisor. Owns the listening sockets and runs CMD with them as inherited "
@@ -40,7 +44,7 @@ import picocli.CommandLine.Option;
         commandListHeading = "%nCommands to a running daemon (see endlessd COMMAND --help):%n",
         footer = {
             "",
-            "Signals: SIGHUP reloads, without waiting for the outcome; SIGTERM or SIGINT drain every worker "
+            "Signals: SIGHUP reloads, without waiting for the outcome; SIGUSR1 upgrades (see upgrade); SIGTERM or SIGINT drain every worker "
                     + "and exit 0; a second SIGINT kills them."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
@@ -131,9 +135,18 @@ public final class EndlessdCommand implements Callable<Integer> {
     public Integer call() {
         LoggingSetup.configure(instance.name()); // before config(): checking the options may already log
         DaemonConfig config = config();
+        Optional<Handoff> handoff;
+        try {
+            handoff = HandoffFile.take(System.getenv(), ProcessHandle.current().pid());
+        } catch (HandoffException e) {
+            // Only a variable set by hand gets here: endlessd's own upgrade checked the state beforehand.
+            org.slf4j.LoggerFactory.getLogger(EndlessdCommand.class).error("cannot take over: {}", e.getMessage());
+            return 1;
+        }
         try {
             return new Daemon(config, new DaemonFiles(controlSocket.resolve(instance), Optional.ofNullable(pidFile)),
-                    System.getenv()).run(Version.VALUE);
+                    HandoffFile.environmentWithout(System.getenv()), spec.commandLine().getParseResult().originalArgs(),
+                    handoff).run(Version.VALUE);
         } catch (StartupException e) {
             org.slf4j.LoggerFactory.getLogger(EndlessdCommand.class).error("cannot start: {}", e.getMessage());
             return 1;

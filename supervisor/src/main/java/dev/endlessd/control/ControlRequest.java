@@ -11,6 +11,8 @@ import java.util.stream.Collectors;
 public enum ControlRequest {
     RELOAD("reload", "start a new worker; answer once it is ready (ok) or has failed (error failed)"),
     RELOAD_NOWAIT("reload nowait", "start a new worker; answer as soon as the reload is accepted"),
+    UPGRADE("upgrade", "check the new endlessd on disk, then execute it in this process (same pid, sockets and"
+            + " workers); answer once it serves this socket (ok) or was refused (error failed)"),
     STATUS("status", "the daemon, its listeners, its workers and the last reload, as text"),
     STATUS_JSON("status json", "the same as one JSON object on one line"),
     CHECK("check", "whether a worker serves, in one line for probes: serving, reloading, starting or no-worker"),

@@ -65,10 +65,42 @@ public final class ControlServer implements AutoCloseable {
 
     private final Channel server;
     private final ChannelGroup connections;
+    /** Set when the socket was taken over after an upgrade: Netty removes only a file its channel bound. */
+    private final Path adoptedPath;
 
-    private ControlServer(Channel server, ChannelGroup connections) {
+    private ControlServer(Channel server, ChannelGroup connections, Path adoptedPath) {
         this.server = server;
         this.connections = connections;
+        this.adoptedPath = adoptedPath;
+    }
+
+    /**
+     * Serves the control socket this process already listens on as {@code fd}: the one the previous
+     * code of this process bound, carried across an upgrade. Connections that queued meanwhile are
+     * accepted now.
+     */
+    public static ControlServer adopt(int fd, Path path, EventLoop loop, Supervisor supervisor, DaemonInfo daemon,
+                                      Supplier<Optional<WatchStatus>> watch, int ownerUid, Clock clock)
+            throws IOException {
+        ChannelGroup connections = new DefaultChannelGroup("control", loop);
+        EpollServerDomainSocketChannel channel = new EpollServerDomainSocketChannel(fd);
+        ChannelFuture registered = new ServerBootstrap()
+                .group(loop)
+                .channelFactory(() -> channel)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new Connections(connections, supervisor, daemon, watch, ownerUid, clock, loop))
+                .register()
+                .awaitUninterruptibly();
+        if (!registered.isSuccess()) {
+            throw new IOException("cannot serve the control socket " + path + " after the upgrade: "
+                    + registered.cause().getMessage(), registered.cause());
+        }
+        return new ControlServer(channel, connections, path);
+    }
+
+    /** The listening socket's descriptor, to carry across an upgrade. */
+    public int fd() {
+        return ((EpollServerDomainSocketChannel) server).fd().intValue();
     }
 
     /**
@@ -102,7 +134,7 @@ public final class ControlServer implements AutoCloseable {
             bound.channel().close().syncUninterruptibly();
             throw new IOException("cannot make control socket " + path + " private (mode 0600): " + e.getMessage(), e);
         }
-        return new ControlServer(bound.channel(), connections);
+        return new ControlServer(bound.channel(), connections, null);
     }
 
     /**
@@ -113,6 +145,13 @@ public final class ControlServer implements AutoCloseable {
     public void close() {
         server.close().syncUninterruptibly();
         connections.close().syncUninterruptibly();
+        if (adoptedPath != null) {
+            try {
+                Files.deleteIfExists(adoptedPath);
+            } catch (IOException e) {
+                log.warn("cannot remove the control socket {}: {}", adoptedPath, e.getMessage());
+            }
+        }
     }
 
     private static final class Connections extends ChannelInitializer<EpollDomainSocketChannel> {

@@ -64,7 +64,7 @@ public enum Readiness {
         boolean serves = snapshot.serving().isPresent();
         return switch (snapshot.phase()) {
             case NEW, LAUNCHING -> STARTING;
-            case SERVING -> serves ? SERVING : NO_WORKER;
+            case SERVING, UPGRADING -> serves ? SERVING : NO_WORKER;
             case RELOADING -> serves ? RELOADING : NO_WORKER;
             case BACKING_OFF, RESTARTING, STOPPING, STOPPED -> NO_WORKER;
         };

@@ -1,10 +1,13 @@
 package dev.endlessd.control;
 
+import dev.endlessd.daemon.CarriedConnection;
 import dev.endlessd.daemon.Phase;
 import dev.endlessd.daemon.ReloadOutcome;
 import dev.endlessd.daemon.Supervisor;
 import dev.endlessd.daemon.SupervisorSnapshot;
+import dev.endlessd.daemon.UpgradeWaiter;
 import dev.endlessd.daemon.WorkerSnapshot;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import dev.endlessd.watch.WatchStatus;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -48,7 +51,8 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<ControlRequest
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ControlRequest request) {
         switch (request) {
-            case RELOAD -> supervisor.reload(origin, outcome -> answer(ctx, reloadReply(outcome, supervisor.snapshot()), ""));
+            case RELOAD -> supervisor.reload(origin, new ReloadWaiter(ctx));
+            case UPGRADE -> supervisor.upgrade(origin, new ConnectionUpgradeWaiter(ctx));
             case RELOAD_NOWAIT -> reloadNoWait(ctx);
             case STATUS -> answer(ctx, ControlReply.ok(""), StatusText.render(report()));
             case STATUS_JSON -> answer(ctx, ControlReply.ok(""), StatusJson.render(report()) + "\n");
@@ -117,6 +121,44 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<ControlRequest
 
     private static void answer(ChannelHandlerContext ctx, ControlReply reply, String body) {
         Replies.send(ctx, reply, body).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** A reload's waiter on a connection, which an upgrade can carry across its exec. */
+    private final class ReloadWaiter implements Consumer<ReloadOutcome>, CarriedConnection {
+        private final ChannelHandlerContext ctx;
+
+        ReloadWaiter(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void accept(ReloadOutcome outcome) {
+            answer(ctx, reloadReply(outcome, supervisor.snapshot()), "");
+        }
+
+        @Override
+        public int connectionFd() {
+            return ((EpollDomainSocketChannel) ctx.channel()).fd().intValue();
+        }
+    }
+
+    /** An upgrade's waiter: told here of a refusal, by the new code of its success. */
+    private static final class ConnectionUpgradeWaiter implements UpgradeWaiter, CarriedConnection {
+        private final ChannelHandlerContext ctx;
+
+        ConnectionUpgradeWaiter(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void refused(String reason) {
+            answer(ctx, ControlReply.error(ControlReply.Kind.FAILED, reason.replaceAll("[\\r\\n]+", " ")), "");
+        }
+
+        @Override
+        public int connectionFd() {
+            return ((EpollDomainSocketChannel) ctx.channel()).fd().intValue();
+        }
     }
 
     /** A reload can be refused on the spot (the daemon is stopping): that outcome must be the answer. */

@@ -23,5 +23,13 @@ enum Event {
     /** The backoff delay before a restart has passed. */
     RESTART_DUE,
     /** The last worker, and the last process left in a worker's group, is gone. */
-    ALL_GONE
+    ALL_GONE,
+    /** Someone asks endlessd to execute its new code in its own place: SIGUSR1 or {@code endlessd upgrade}. */
+    UPGRADE,
+    /** The new code passed its pre-flight check, and its exec failed (a successful exec never returns). */
+    UPGRADE_CHECKED,
+    /** The new code failed its pre-flight check. */
+    UPGRADE_REFUSED,
+    /** The new code takes over the state the old one handed over, in the same process. */
+    RESUME
 }

@@ -20,6 +20,11 @@ public enum Phase {
     BACKING_OFF,
     /** No worker serves: a restarted worker is starting. */
     RESTARTING,
+    /**
+     * A worker serves while the new code of endlessd is checked before it executes in this
+     * process's place; reloads and restarts asked for meanwhile run after the upgrade.
+     */
+    UPGRADING,
     /** Every worker was told to drain; endlessd ends when the last one is gone. */
     STOPPING,
     /** No worker left; endlessd exits. */

@@ -108,6 +108,31 @@ public final class ProcessWorkerStarter implements WorkerStarter {
         return pid;
     }
 
+    /** Reaps first, so that no child goes unwaited for even when its notify socket cannot be read. */
+    @Override
+    public void adopt(Worker worker, int notifyFd, String notifyPath, WorkerEvents events) throws IOException {
+        launcher.adopt(worker.pid(), status -> {
+            try {
+                thread.execute("the exit of gen=" + worker.generation(), () -> events.exited(worker, status));
+            } catch (RejectedExecutionException stopped) {
+                // the daemon is already gone; nobody is left to tell
+            }
+        });
+        if (notifyFd < 0) {
+            return;
+        }
+        NotifySocket notify = NotifySocket.adopt(java.nio.file.Path.of(notifyPath), notifyFd, thread.loop(),
+                message -> thread.run("a notify message of " + worker, () -> events.notified(worker, message)), worker);
+        notify.acceptFrom(worker.pid());
+        notifySockets.put(worker, notify);
+    }
+
+    @Override
+    public Optional<NotifyEnd> notifySocket(Worker worker) {
+        return Optional.ofNullable(notifySockets.get(worker))
+                .map(notify -> new NotifyEnd(notify.fd(), notify.path().toString()));
+    }
+
     @Override
     public boolean signal(Worker worker, int signal, boolean wholeGroup) {
         return launcher.signal(worker.pid(), signal, wholeGroup);

@@ -4,6 +4,8 @@ import dev.endlessd.notify.NotifyMessage;
 import dev.endlessd.spawn.ExitStatus;
 import dev.endlessd.spawn.Signals;
 import dev.endlessd.time.Durations;
+import dev.endlessd.upgrade.Handoff;
+import dev.endlessd.upgrade.Preflight;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,6 +67,16 @@ public final class Supervisor implements WorkerEvents {
         }
     }
 
+    /** The upgrade under way: who waits for it, and what was asked for meanwhile. */
+    private static final class UpgradeRun {
+        final List<UpgradeWaiter> waiters;
+        final List<Consumer<ReloadOutcome>> queued = new ArrayList<>();
+
+        UpgradeRun(List<UpgradeWaiter> waiters) {
+            this.waiters = new ArrayList<>(waiters);
+        }
+    }
+
     /** Told of every change of phase, on the supervisor's thread. */
     public interface PhaseListener {
         /** @param status one line for humans, e.g. "serving: gen=3 pid=4242" */
@@ -88,6 +100,11 @@ public final class Supervisor implements WorkerEvents {
     private Attempt attempt;
     /** Set only while BACKING_OFF. */
     private Timers.Timer restartTimer;
+    /** Set exactly while UPGRADING. */
+    private UpgradeRun upgrade;
+    /** Upgrades asked for while a worker was starting: they run once one serves. */
+    private final List<UpgradeWaiter> deferredUpgrades = new ArrayList<>();
+    private Upgrader upgrader = Upgrader.NONE;
     private long lastGeneration;
     private ReloadRecord lastReload;
     private int exitCode;
@@ -113,6 +130,11 @@ public final class Supervisor implements WorkerEvents {
         this.listener = listener;
         this.backoff = new Backoff(settings.restartBackoff(), settings.restartBackoffMax(),
                 settings.restartBackoffReset());
+    }
+
+    /** How this process upgrades itself; none until set. Call before {@link #start}. */
+    public void upgrader(Upgrader upgrader) {
+        this.upgrader = upgrader;
     }
 
     public Phase phase() {
@@ -143,6 +165,12 @@ public final class Supervisor implements WorkerEvents {
                         ? "endlessd has not started its first worker yet"
                         : "endlessd is " + phase.label() + ", not reloading"));
                 case STAY -> {
+                    if (phase == Phase.UPGRADING) {
+                        upgrade.queued.add(waiter);
+                        log.info("reload requested ({}) during the upgrade: it runs after it, in the new code if the"
+                                + " upgrade succeeds", origin);
+                        return;
+                    }
                     attempt.queued.add(waiter);
                     log.info("reload requested ({}) while {} is starting: queued, runs once it is ready or has failed",
                             origin, attempt.worker);
@@ -178,6 +206,191 @@ public final class Supervisor implements WorkerEvents {
                 leftoverGroups.forEach(worker -> starter.signal(worker, Signals.SIGKILL, true));
             }
         });
+    }
+
+    /**
+     * Asks for the new code of endlessd to be checked and then executed in this process's place,
+     * keeping its pid, its sockets and its workers. Waits while a worker is starting.
+     *
+     * @param waiter told only of a refusal: the new code answers success (see {@link UpgradeWaiter})
+     */
+    public void upgrade(String origin, UpgradeWaiter waiter) {
+        handle(Event.UPGRADE, rule -> {
+            switch (rule) {
+                case REFUSE -> refuse(List.of(waiter), phase == Phase.NEW ? "endlessd has not started its first worker yet"
+                        : "endlessd is " + phase.label());
+                case STAY -> {
+                    if (phase == Phase.UPGRADING) {
+                        upgrade.waiters.add(waiter);
+                        log.info("upgrade requested ({}) while one runs: it answers both", origin);
+                    } else {
+                        deferredUpgrades.add(waiter);
+                        log.info("upgrade requested ({}) while {}: it runs once a worker serves", origin, phase.label());
+                    }
+                }
+                default -> beginUpgrade(origin, List.of(waiter));
+            }
+        });
+    }
+
+    /**
+     * Takes over what the previous code of this process handed over: its workers (still this
+     * process's children), their timers, the generation counter, the last reload, and the reloads
+     * asked for during the upgrade, which run now. With no worker serving, one is started.
+     *
+     * @param queuedReloads the reloads asked for during the upgrade, one waiter each
+     */
+    public void resume(Handoff.Supervision state, List<Consumer<ReloadOutcome>> queuedReloads) {
+        handle(Event.RESUME, rule -> {
+            lastGeneration = state.lastGeneration();
+            lastReload = state.lastReload().map(Supervisor::record).orElse(null);
+            long now = timers.nanoTime();
+            for (Handoff.CarriedWorker carried : state.workers()) {
+                adopt(carried, now);
+            }
+            for (Handoff.LeftoverGroup group : state.leftoverGroups()) {
+                Worker leftover = Worker.carried(0, group.pgid(), WorkerState.EXITED, now, now, now, "");
+                leftoverGroups.add(leftover);
+                watchLeftoverGroup(leftover, group.killAtNanos());
+            }
+            Optional<Worker> serving = serving();
+            if (serving.isPresent()) {
+                enter(Phase.SERVING, "serving: " + serving.get(), null);
+                log.info("took over {} worker(s) after the upgrade; {} serves", workers.size(), serving.get());
+                runQueued(queuedReloads);
+                return;
+            }
+            log.warn("no worker served when the upgrade began: starting one");
+            launch(Phase.RESTARTING, new ArrayList<>());
+            if (attempt != null) {
+                attempt.queued.addAll(queuedReloads);
+            } else {
+                runQueued(queuedReloads);
+            }
+        });
+    }
+
+    private void adopt(Handoff.CarriedWorker carried, long now) {
+        WorkerState state = carried.state() == Handoff.CarriedState.READY ? WorkerState.READY : WorkerState.DRAINING;
+        Worker worker = Worker.carried(carried.generation(), carried.pid(), state, carried.startedNanos(),
+                carried.readyNanos(), carried.drainingSinceNanos(), carried.status());
+        workers.add(worker);
+        try {
+            starter.adopt(worker, carried.notifyFd(), carried.notifyPath(), this);
+        } catch (IOException | RuntimeException e) {
+            log.error("{}: cannot read its notify socket after the upgrade ({}); it is still reaped", worker,
+                    e.getMessage());
+        }
+        if (state == WorkerState.DRAINING) {
+            Duration left = settings.drainTimeout().minusNanos(now - carried.drainingSinceNanos());
+            Timers.Timer timer = arm("the drain timeout of " + worker, left.isNegative() ? Duration.ZERO : left,
+                    () -> drainTimedOut(worker));
+            if (timer == null) {
+                starter.signal(worker, Signals.SIGKILL, true);
+            } else {
+                worker.drainTimer(timer);
+            }
+        }
+    }
+
+    private void beginUpgrade(String origin, List<UpgradeWaiter> waiters) {
+        UpgradeRun run = new UpgradeRun(waiters);
+        enter(Phase.UPGRADING, "upgrading: checking the new code; " + serving().map(Worker::toString).orElse("no worker")
+                + " serves", null);
+        upgrade = run;
+        log.info("upgrade requested ({}): checking the new code before it executes in this process's place", origin);
+        try {
+            upgrader.check(handoff(run), result -> checked(run, result));
+        } catch (RuntimeException | Error e) {
+            log.error("cannot run the pre-flight check of the new code", e);
+            checked(run, new Preflight.Result(false, "", "cannot run the pre-flight check: " + e));
+        }
+    }
+
+    private void checked(UpgradeRun run, Preflight.Result result) {
+        Event event = result.passed() ? Event.UPGRADE_CHECKED : Event.UPGRADE_REFUSED;
+        if (run != upgrade) {
+            handle(event, rule -> log.info("the pre-flight check ended after the upgrade was given up ({}): ignored",
+                    phase.label()));
+            return;
+        }
+        handle(event, rule -> {
+            if (!result.passed()) {
+                endUpgrade(run, "upgrade refused: " + result.reason());
+                return;
+            }
+            log.info("the new code (endlessd {}) passed its pre-flight check: executing it in this process", result.version());
+            String failure = upgrader.exec(handoff(run), connections(run.waiters), connections(run.queued));
+            endUpgrade(run, "upgrade failed: " + failure);
+        });
+    }
+
+    /** The upgrade did not happen: back to what runs, telling the waiters, then the reloads kept for after it. */
+    private void endUpgrade(UpgradeRun run, String reason) {
+        Optional<Worker> serving = serving();
+        log.warn("{}; the running code goes on", reason);
+        if (serving.isPresent()) {
+            enter(Phase.SERVING, "serving: " + serving.get() + "; " + reason, null);
+        } else {
+            backOff(Duration.ZERO);
+        }
+        refuse(run.waiters, reason);
+        runQueued(run.queued);
+    }
+
+    /** The supervision state to hand over: workers, leftover groups, counters, reloads kept for after. */
+    private Handoff.Supervision handoff(UpgradeRun run) {
+        long now = timers.nanoTime();
+        List<Handoff.CarriedWorker> carried = new ArrayList<>();
+        for (Worker worker : workers) {
+            Handoff.CarriedState state = switch (worker.state()) {
+                case READY -> Handoff.CarriedState.READY;
+                case DRAINING -> Handoff.CarriedState.DRAINING;
+                default -> throw new IllegalStateException(worker + " is " + worker.state().label()
+                        + " during an upgrade (a bug in endlessd)");
+            };
+            Optional<WorkerStarter.NotifyEnd> notify = starter.notifySocket(worker);
+            carried.add(new Handoff.CarriedWorker(worker.generation(), worker.pid(), state, worker.startedNanos(),
+                    worker.readyNanos(), worker.drainingSinceNanos(), worker.statusText(),
+                    notify.map(WorkerStarter.NotifyEnd::fd).orElse(-1), notify.map(WorkerStarter.NotifyEnd::path).orElse("")));
+        }
+        List<Handoff.LeftoverGroup> leftovers = leftoverGroups.stream()
+                .map(group -> new Handoff.LeftoverGroup(group.pid(), now + settings.drainTimeout().toNanos()))
+                .toList();
+        return new Handoff.Supervision(lastGeneration, carried, leftovers,
+                Optional.ofNullable(lastReload).map(Supervisor::carry), run.queued.size());
+    }
+
+    private static Handoff.CarriedReload carry(ReloadRecord record) {
+        if (record.outcome() instanceof ReloadOutcome.Succeeded ok) {
+            return new Handoff.CarriedReload(record.kind(), true, ok.generation(), ok.pid(), ok.timeToReady().toMillis(),
+                    "", record.took().toMillis(), record.finishedAt());
+        }
+        ReloadOutcome.Failed failed = (ReloadOutcome.Failed) record.outcome();
+        return new Handoff.CarriedReload(record.kind(), false, failed.generation(), 0, 0, failed.reason(),
+                record.took().toMillis(), record.finishedAt());
+    }
+
+    private static ReloadRecord record(Handoff.CarriedReload carried) {
+        ReloadOutcome outcome = carried.succeeded()
+                ? new ReloadOutcome.Succeeded(carried.generation(), carried.pid(), Duration.ofMillis(carried.timeToReadyMillis()))
+                : new ReloadOutcome.Failed(carried.generation(), carried.reason());
+        return new ReloadRecord(carried.kind(), outcome, Duration.ofMillis(carried.tookMillis()), carried.finishedAt());
+    }
+
+    private static List<Integer> connections(List<?> waiters) {
+        return waiters.stream().filter(CarriedConnection.class::isInstance)
+                .map(waiter -> ((CarriedConnection) waiter).connectionFd()).toList();
+    }
+
+    private static void refuse(List<UpgradeWaiter> waiters, String reason) {
+        for (UpgradeWaiter waiter : waiters) {
+            try {
+                waiter.refused(reason);
+            } catch (RuntimeException | Error e) {
+                log.error("could not tell a waiting client that {}", reason, e);
+            }
+        }
     }
 
     public SupervisorSnapshot snapshot() {
@@ -260,6 +473,11 @@ public final class Supervisor implements WorkerEvents {
             action.accept(rule.kind());
         } finally {
             handling.pop();
+        }
+        if (handling.isEmpty() && phase == Phase.SERVING && !deferredUpgrades.isEmpty()) {
+            List<UpgradeWaiter> deferred = List.copyOf(deferredUpgrades);
+            deferredUpgrades.clear();
+            handle(Event.UPGRADE, kind -> beginUpgrade("asked for while a worker was starting", deferred));
         }
     }
 
@@ -391,7 +609,9 @@ public final class Supervisor implements WorkerEvents {
     private void servingExited(Worker worker, ExitStatus status, Duration upFor) {
         handle(Event.SERVING_EXITED, rule -> {
             log.error("{} exited unexpectedly after serving {}: {}", worker, Durations.format(upFor), status);
-            if (rule == Transitions.Rule.Kind.STAY) {
+            if (rule == Transitions.Rule.Kind.STAY && phase == Phase.UPGRADING) {
+                log.info("a worker is started once the upgrade is over, by the new code if it succeeds");
+            } else if (rule == Transitions.Rule.Kind.STAY) {
                 log.info("{} is already starting and will take over", attempt.worker);
             } else {
                 backOff(upFor);
@@ -432,6 +652,7 @@ public final class Supervisor implements WorkerEvents {
 
     /** @param pending the attempt whose waiters hear that endlessd stops, if any */
     private void stopAll(String origin, Attempt pending) {
+        UpgradeRun given = upgrade;
         log.info("stopping ({}): draining {} worker(s), SIGKILL after {}", origin, workers.size(),
                 Durations.format(settings.drainTimeout()));
         enter(Phase.STOPPING, "stopping: draining " + workers.size() + " worker(s)", null);
@@ -440,6 +661,12 @@ public final class Supervisor implements WorkerEvents {
                 drain(worker, "endlessd is stopping");
             }
         }
+        if (given != null) {
+            refuse(given.waiters, "endlessd is stopping");
+            tell(given.queued, new ReloadOutcome.Failed(0, "endlessd is stopping"));
+        }
+        refuse(deferredUpgrades, "endlessd is stopping");
+        deferredUpgrades.clear();
         if (pending != null) {
             tell(pending.waiters, new ReloadOutcome.Failed(pending.worker.generation(), "endlessd is stopping"));
             tell(pending.queued, new ReloadOutcome.Failed(0, "endlessd is stopping"));
@@ -536,6 +763,9 @@ public final class Supervisor implements WorkerEvents {
         }
         if (phase == Phase.BACKING_OFF) {
             cancelRestartTimer();
+        }
+        if (next != Phase.UPGRADING) {
+            upgrade = null;
         }
         phase = next;
         attempt = starting;

@@ -9,6 +9,10 @@ import static dev.endlessd.daemon.Event.RESTART_DUE;
 import static dev.endlessd.daemon.Event.SERVING_EXITED;
 import static dev.endlessd.daemon.Event.START;
 import static dev.endlessd.daemon.Event.STOP;
+import static dev.endlessd.daemon.Event.RESUME;
+import static dev.endlessd.daemon.Event.UPGRADE_REFUSED;
+import static dev.endlessd.daemon.Event.UPGRADE_CHECKED;
+import static dev.endlessd.daemon.Event.UPGRADE;
 import static dev.endlessd.daemon.Phase.BACKING_OFF;
 import static dev.endlessd.daemon.Phase.LAUNCHING;
 import static dev.endlessd.daemon.Phase.NEW;
@@ -17,6 +21,7 @@ import static dev.endlessd.daemon.Phase.RESTARTING;
 import static dev.endlessd.daemon.Phase.SERVING;
 import static dev.endlessd.daemon.Phase.STOPPED;
 import static dev.endlessd.daemon.Phase.STOPPING;
+import static dev.endlessd.daemon.Phase.UPGRADING;
 
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -59,22 +64,36 @@ final class Transitions {
     private static final Rule NEVER = new Rule(Rule.Kind.NEVER, Set.of());
 
     private static final List<Event> COLUMNS = List.of(
-            START, RELOAD, STOP, KILL, CANDIDATE_READY, CANDIDATE_FAILED, SERVING_EXITED, RESTART_DUE, ALL_GONE);
+            START, RELOAD, STOP, KILL, CANDIDATE_READY, CANDIDATE_FAILED, SERVING_EXITED, RESTART_DUE, ALL_GONE,
+            UPGRADE, UPGRADE_CHECKED, UPGRADE_REFUSED, RESUME);
 
     private static final Map<Phase, Map<Event, Rule>> TABLE = new EnumMap<>(Phase.class);
 
     static {
         // A queued reload (STAY) runs once the worker starting is ready or has failed; CANDIDATE_READY always
-        // lands in SERVING first, from where that queued reload is a RELOAD of its own.
+        // lands in SERVING first, from where that queued reload is a RELOAD of its own. An upgrade asked for while
+        // a worker starts (STAY) waits until one serves; reloads asked for while UPGRADING wait for its end, in the
+        // new code when the exec succeeds; a serving worker lost meanwhile is restarted there too (STAY).
+        // Last four columns: UPGRADE, UPGRADE_CHECKED, UPGRADE_REFUSED, RESUME.
         //             START          RELOAD         STOP           KILL           CANDIDATE_READY  CANDIDATE_FAILED                      SERVING_EXITED    RESTART_DUE     ALL_GONE
-        row(NEW,       to(LAUNCHING), REFUSE,        to(STOPPING),  to(STOPPING),  NEVER,           NEVER,                                NEVER,            NEVER,          NEVER);
-        row(LAUNCHING, REFUSE,        STAY,          to(STOPPING),  to(STOPPING),  to(SERVING),     to(STOPPING),                         NEVER,            NEVER,          NEVER);
-        row(SERVING,   REFUSE,        to(RELOADING), to(STOPPING),  to(STOPPING),  NEVER,           NEVER,                                to(BACKING_OFF),  NEVER,          NEVER);
-        row(RELOADING, REFUSE,        STAY,          to(STOPPING),  to(STOPPING),  to(SERVING),     to(SERVING, RELOADING, BACKING_OFF),  STAY,             NEVER,          NEVER);
-        row(BACKING_OFF, REFUSE,      to(RELOADING), to(STOPPING),  to(STOPPING),  NEVER,           NEVER,                                NEVER,            to(RESTARTING), NEVER);
-        row(RESTARTING, REFUSE,       STAY,          to(STOPPING),  to(STOPPING),  to(SERVING),     to(RELOADING, BACKING_OFF),           NEVER,            NEVER,          NEVER);
-        row(STOPPING,  STAY,          REFUSE,        STAY,          STAY,          NEVER,           NEVER,                                NEVER,            NEVER,          to(STOPPED));
-        row(STOPPED,   STAY,          REFUSE,        STAY,          STAY,          NEVER,           NEVER,                                NEVER,            NEVER,          NEVER);
+        row(NEW,       to(LAUNCHING), REFUSE,        to(STOPPING),  to(STOPPING),  NEVER,           NEVER,                                NEVER,            NEVER,          NEVER,
+                REFUSE, NEVER, NEVER, to(SERVING, RESTARTING));
+        row(LAUNCHING, REFUSE,        STAY,          to(STOPPING),  to(STOPPING),  to(SERVING),     to(STOPPING),                         NEVER,            NEVER,          NEVER,
+                STAY, NEVER, NEVER, NEVER);
+        row(SERVING,   REFUSE,        to(RELOADING), to(STOPPING),  to(STOPPING),  NEVER,           NEVER,                                to(BACKING_OFF),  NEVER,          NEVER,
+                to(UPGRADING), NEVER, NEVER, NEVER);
+        row(RELOADING, REFUSE,        STAY,          to(STOPPING),  to(STOPPING),  to(SERVING),     to(SERVING, RELOADING, BACKING_OFF),  STAY,             NEVER,          NEVER,
+                STAY, NEVER, NEVER, NEVER);
+        row(BACKING_OFF, REFUSE,      to(RELOADING), to(STOPPING),  to(STOPPING),  NEVER,           NEVER,                                NEVER,            to(RESTARTING), NEVER,
+                STAY, NEVER, NEVER, NEVER);
+        row(RESTARTING, REFUSE,       STAY,          to(STOPPING),  to(STOPPING),  to(SERVING),     to(RELOADING, BACKING_OFF),           NEVER,            NEVER,          NEVER,
+                STAY, NEVER, NEVER, NEVER);
+        row(UPGRADING, REFUSE,        STAY,          to(STOPPING),  to(STOPPING),  NEVER,           NEVER,                                STAY,             NEVER,          NEVER,
+                STAY, to(SERVING, BACKING_OFF), to(SERVING, BACKING_OFF), NEVER);
+        row(STOPPING,  STAY,          REFUSE,        STAY,          STAY,          NEVER,           NEVER,                                NEVER,            NEVER,          to(STOPPED),
+                REFUSE, STAY, STAY, NEVER);
+        row(STOPPED,   STAY,          REFUSE,        STAY,          STAY,          NEVER,           NEVER,                                NEVER,            NEVER,          NEVER,
+                REFUSE, STAY, STAY, NEVER);
         if (!TABLE.keySet().equals(EnumSet.allOf(Phase.class)) || !EnumSet.copyOf(COLUMNS).equals(EnumSet.allOf(Event.class))) {
             throw new IllegalStateException("the transition table needs one row per phase and one column per event");
         }

@@ -22,6 +22,26 @@ final class Worker {
         this.startedNanos = startedNanos;
     }
 
+    /** A worker that a previous program of this process started, taken over as it was (an upgrade). */
+    static Worker carried(long generation, int pid, WorkerState state, long startedNanos, long readyNanos,
+                          long drainingSinceNanos, String statusText) {
+        Worker worker = new Worker(generation, startedNanos);
+        worker.pid = pid;
+        worker.state = state;
+        worker.readyNanos = readyNanos;
+        worker.drainingSinceNanos = drainingSinceNanos;
+        worker.statusText = statusText;
+        return worker;
+    }
+
+    long readyNanos() {
+        return readyNanos;
+    }
+
+    long drainingSinceNanos() {
+        return drainingSinceNanos;
+    }
+
     long generation() {
         return generation;
     }

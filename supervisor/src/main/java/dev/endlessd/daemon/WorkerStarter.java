@@ -29,4 +29,17 @@ interface WorkerStarter {
 
     /** Frees what {@link #start} set up for the worker (its notify socket); called once it has exited. */
     void release(Worker worker);
+
+    /**
+     * Takes over a worker a previous program of this process started (an upgrade): reaps it and
+     * reads its notify socket, already open as {@code notifyFd} (-1: none), like one started here.
+     */
+    void adopt(Worker worker, int notifyFd, String notifyPath, WorkerEvents events) throws IOException;
+
+    /** The worker's notify socket, to carry across an upgrade: its fd and path; empty when it has none. */
+    java.util.Optional<NotifyEnd> notifySocket(Worker worker);
+
+    /** A notify socket's descriptor and path. */
+    record NotifyEnd(int fd, String path) {
+    }
 }

@@ -1,5 +1,6 @@
 package dev.endlessd.instance;
 
+import dev.endlessd.control.CarriedAnswers;
 import dev.endlessd.control.ControlServer;
 import dev.endlessd.control.ControlSocketFile;
 import dev.endlessd.control.DaemonInfo;
@@ -8,7 +9,9 @@ import dev.endlessd.daemon.ProcessWorkerStarter;
 import dev.endlessd.daemon.ReloadOutcome;
 import dev.endlessd.daemon.Supervisor;
 import dev.endlessd.daemon.SupervisorThread;
+import dev.endlessd.guard.WorkerGuard;
 import dev.endlessd.notify.SystemdNotifier;
+import dev.endlessd.output.TerminalRelay;
 import dev.endlessd.os.Posix;
 import dev.endlessd.priority.StartupPriority;
 import dev.endlessd.runtime.RuntimeDirectory;
@@ -16,11 +19,13 @@ import dev.endlessd.socket.ListenException;
 import dev.endlessd.socket.Listener;
 import dev.endlessd.socket.Listeners;
 import dev.endlessd.spawn.ExecWrapper;
+import dev.endlessd.spawn.ExitStatus;
 import dev.endlessd.spawn.ProcessLauncher;
 import dev.endlessd.spawn.UserEnvironment;
 import dev.endlessd.spawn.WorkerEnvironment;
 import dev.endlessd.watch.ChangeWatcher;
 import dev.endlessd.watch.ReloadResult;
+import dev.endlessd.upgrade.Handoff;
 import dev.endlessd.watch.WatchStatus;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -29,12 +34,16 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -55,14 +64,27 @@ public final class Daemon {
     private final DaemonFiles files;
     private final Map<String, String> environment;
     private final long pid = ProcessHandle.current().pid();
-    private final Instant startedAt = Instant.now();
+    private final Instant startedAt;
     private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+    private final List<String> arguments;
+    /** What the previous code of this process handed over, when this run is an upgrade's. */
+    private final Optional<Handoff> handoff;
+    private final AtomicReference<WorkerGuard> guard = new AtomicReference<>();
     private volatile boolean shuttingDown;
+    private String runningVersion = "unknown";
 
-    public Daemon(DaemonConfig config, DaemonFiles files, Map<String, String> environment) {
+    /**
+     * @param arguments endlessd's own command line, which an upgrade executes again
+     * @param handoff   the state the previous code of this process handed over, if this run is an upgrade's
+     */
+    public Daemon(DaemonConfig config, DaemonFiles files, Map<String, String> environment, List<String> arguments,
+                  Optional<Handoff> handoff) {
         this.config = config;
         this.files = files;
         this.environment = Map.copyOf(environment);
+        this.arguments = List.copyOf(arguments);
+        this.handoff = handoff;
+        this.startedAt = handoff.map(Handoff::startedAt).orElse(Instant.now());
     }
 
     /**
@@ -72,14 +94,18 @@ public final class Daemon {
      * @return the process exit code: 0 after a graceful stop, 1 when the first worker never got ready
      */
     public int run(String version) throws StartupException {
+        runningVersion = version;
         RuntimeDirectory runtimeDirectory = prepareRuntimeDirectory();
-        InstanceLock lock = InstanceLock.acquire(runtimeDirectory.path(), config.serviceName(), pid);
+        InstanceLock lock = handoff.isPresent() ? InstanceLock.adopt(runtimeDirectory.path(), handoff.get().lockFd())
+                : InstanceLock.acquire(runtimeDirectory.path(), config.serviceName(), pid);
         try {
-            claimControlSocket();
+            if (handoff.isEmpty()) {
+                claimControlSocket();
+            }
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("endlessd-loop"),
                     EpollIoHandler.newFactory());
             try {
-                return serve(group, runtimeDirectory, version);
+                return serve(group, runtimeDirectory, version, lock);
             } finally {
                 shuttingDown = true;
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -89,19 +115,21 @@ public final class Daemon {
         }
     }
 
-    private int serve(EventLoopGroup group, RuntimeDirectory runtimeDirectory, String version) throws StartupException {
+    private int serve(EventLoopGroup group, RuntimeDirectory runtimeDirectory, String version, InstanceLock lock)
+            throws StartupException {
         EventLoop loop = group.next();
         SupervisorThread thread = new SupervisorThread(loop);
         ExecWrapper wrapper = execWrapper();
         config.user().ifPresent(user -> log.info("workers run as user {} (uid {}, gid {}) with {}", user.name(), user.uid(),
                 user.gid(), UserEnvironment.describe(user, environment)));
-        List<Listener> listeners = listeners(group);
+        List<Listener> listeners = handoff.isPresent() ? carriedListeners(handoff.get()) : listeners(group);
         try {
             WorkerEnvironment workerEnvironment = new WorkerEnvironment(
                     config.user().map(user -> UserEnvironment.of(user, environment)).orElse(environment),
                     config.serviceName(),
                     config.settings().drainTimeout(), javaAgent());
             ProcessLauncher launcher = new ProcessLauncher();
+            TerminalRelay relay = TerminalRelay.forWorkers(config.user().isPresent());
             ProcessWorkerStarter starter = new ProcessWorkerStarter(config.command(), wrapper, config.user(), listeners,
                     workerEnvironment, runtimeDirectory, thread, launcher, wrapper.lowersPriority()
                             ? Optional.of(new StartupPriority(Posix.niceness(), loop)) : Optional.empty());
@@ -109,12 +137,16 @@ public final class Daemon {
             Supervisor supervisor = new Supervisor(config.settings(), starter, thread, exitCode::complete,
                     systemd.<Supervisor.PhaseListener>map(SystemdPhases::new).orElse((phase, status) -> { }));
             LoopDeathWatch.watch(loop, launcher, () -> shuttingDown, exitCode);
+            keepGuard(launcher, thread);
             Optional<ChangeWatcher> watcher = watchForChanges(thread, supervisor);
             try {
-                ControlServer control = openControlSocket(loop, supervisor,
-                        new DaemonInfo(config.serviceName(), version, pid, startedAt, files.controlSocket(), listeners),
-                        () -> watcher.map(ChangeWatcher::status));
+                DaemonInfo info = new DaemonInfo(config.serviceName(), version, pid, startedAt, files.controlSocket(),
+                        listeners);
+                ControlServer control = openControlSocket(loop, supervisor, info, () -> watcher.map(ChangeWatcher::status));
                 try {
+                    supervisor.upgrader(new SelfUpgrade(new SelfUpgrade.Held(pid, version, startedAt,
+                            handoff.map(Handoff::upgrades).orElse(0), arguments, environment, lock, control, listeners,
+                            guard::get, relay.active()), thread, Clock.systemUTC()));
                     log.info("endlessd {} pid={} listening on {}; runtime directory {}; control socket {}; command: {}",
                             version, pid, describe(listeners), runtimeDirectory.path(), files.controlSocket(),
                             config.command());
@@ -134,8 +166,13 @@ public final class Daemon {
             throws StartupException {
         PidFile pidFile = PidFile.write(files.pidFile(), pid);
         try {
+            handoff.ifPresent(SelfUpgrade::restoreSignals);
             installSignalHandlers(thread, supervisor);
-            thread.execute("the start", supervisor::start);
+            if (handoff.isPresent()) {
+                thread.execute("the take-over", () -> resume(supervisor, handoff.get()));
+            } else {
+                thread.execute("the start", supervisor::start);
+            }
             // after the start is queued: a change can only ask for a reload of a started supervisor
             watcher.ifPresent(ChangeWatcher::start);
             return exitCode.join();
@@ -223,6 +260,10 @@ public final class Daemon {
     private ControlServer openControlSocket(EventLoop loop, Supervisor supervisor, DaemonInfo info,
                                             Supplier<Optional<WatchStatus>> watch) throws StartupException {
         try {
+            if (handoff.isPresent()) {
+                return ControlServer.adopt(handoff.get().controlFd(), files.controlSocket(), loop, supervisor, info, watch,
+                        Posix.uid(), Clock.systemUTC());
+            }
             return ControlServer.bind(files.controlSocket(), loop, supervisor, info, watch, Posix.uid(), Clock.systemUTC());
         } catch (IOException e) {
             throw new StartupException(e.getMessage(), e);
@@ -245,7 +286,79 @@ public final class Daemon {
         }
     }
 
+    /** After an upgrade: the supervisor takes its workers back, then those who waited hear of it. */
+    private void resume(Supervisor supervisor, Handoff state) {
+        List<Consumer<ReloadOutcome>> reloads = new ArrayList<>();
+        state.reloadWaiterFds().forEach(fd -> reloads.add(CarriedAnswers.reloadWaiter(fd, supervisor)));
+        while (reloads.size() < state.supervision().queuedReloads()) {
+            reloads.add(outcome -> { });
+        }
+        supervisor.resume(state.supervision(), reloads);
+        long tookMillis = Duration.between(state.upgradedAt(), Instant.now()).toMillis();
+        log.info("upgraded: endlessd {} (from {}) serves pid={} since {}, upgrade {} took {} ms", runningVersion,
+                state.writtenBy(), pid, state.startedAt(), state.upgrades(), tookMillis);
+        String text = "upgraded pid=" + pid + " version=" + runningVersion + " from=" + state.writtenBy()
+                + " took=" + tookMillis + "ms";
+        state.upgradeWaiterFds().forEach(fd -> CarriedAnswers.upgraded(fd, text));
+    }
+
+    private static List<Listener> carriedListeners(Handoff state) {
+        return state.listeners().stream()
+                .map(carried -> new Listener(carried.name(), carried.description(), carried.fd(), null))
+                .toList();
+    }
+
+    /**
+     * Starts the guard (or takes over the one the previous code started) and starts it again
+     * whenever it ends while endlessd runs on.
+     */
+    private void keepGuard(ProcessLauncher launcher, SupervisorThread thread) throws StartupException {
+        Optional<Handoff.CarriedGuard> carried = handoff.flatMap(Handoff::guard);
+        if (carried.isPresent()) {
+            WorkerGuard adopted = WorkerGuard.adopt(carried.get().pid(), carried.get().fd());
+            guard.set(adopted);
+            launcher.adopt(adopted.pid(), status -> guardEnded(launcher, thread, adopted, status));
+            launcher.watchedBy(adopted);
+            return;
+        }
+        try {
+            startGuard(launcher, thread);
+        } catch (IOException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    private void startGuard(ProcessLauncher launcher, SupervisorThread thread) throws IOException {
+        launcher.watchedBy(ProcessLauncher.ChildWatch.NONE);
+        WorkerGuard[] started = new WorkerGuard[1];
+        started[0] = WorkerGuard.start(launcher, config.serviceName(), config.settings().drainTimeout(), environment,
+                launcher.livePids(), status -> guardEnded(launcher, thread, started[0], status));
+        guard.set(started[0]);
+        launcher.watchedBy(started[0]);
+    }
+
+    /** On a reaper thread. */
+    private void guardEnded(ProcessLauncher launcher, SupervisorThread thread, WorkerGuard ended, ExitStatus status) {
+        if (shuttingDown) {
+            return;
+        }
+        try {
+            thread.execute("the end of " + ended, () -> {
+                ended.close();
+                log.warn("{} ended ({}): starting it again, so that the workers stop should endlessd die", ended, status);
+                try {
+                    startGuard(launcher, thread);
+                } catch (IOException e) {
+                    log.error("{}; the workers would outlive endlessd should it die", e.getMessage());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // endlessd is stopping
+        }
+    }
+
     private void installSignalHandlers(SupervisorThread thread, Supervisor supervisor) {
+        SignalHandlers.install("USR1", () -> thread.execute("SIGUSR1", () -> supervisor.upgrade("SIGUSR1", reason -> { })));
         if (!SignalHandlers.install("HUP", () -> thread.execute("SIGHUP", () -> supervisor.reload("SIGHUP", outcome -> { })))) {
             log.warn("SIGHUP was ignored when endlessd started (nohup?): reload with `endlessd reload` instead");
         }

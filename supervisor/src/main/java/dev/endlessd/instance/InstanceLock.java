@@ -72,6 +72,20 @@ final class InstanceLock implements AutoCloseable {
         }
     }
 
+    /** The lock this process still holds as {@code fd}, carried across an upgrade's exec. */
+    static InstanceLock adopt(Path runtimeDirectory, int fd) throws StartupException {
+        try {
+            return new InstanceLock(runtimeDirectory.resolve("lock"), fd, holdAgainstCleaners(runtimeDirectory));
+        } catch (IOException e) {
+            throw new StartupException("cannot hold " + runtimeDirectory + " after the upgrade: " + e.getMessage(), e);
+        }
+    }
+
+    /** The lock file's descriptor, to carry across an upgrade. */
+    int fd() {
+        return fd;
+    }
+
     /**
      * Removes the file while still holding the lock, then the runtime directory if nothing else is
      * left in it (so that stopped instances do not pile up), then releases both.

@@ -134,6 +134,31 @@ public final class NotifySocket implements AutoCloseable {
         this.workerPid = pid;
     }
 
+    /**
+     * The notify socket bound at {@code path} that this process already holds as {@code fd}: a
+     * worker's, carried across an upgrade.
+     */
+    public static NotifySocket adopt(Path path, int fd, EventLoop loop, Consumer<NotifyMessage> receiver, Object worker)
+            throws IOException {
+        if (!(loop instanceof IoEventLoop ioLoop)) {
+            throw new IllegalArgumentException("loop: " + loop + " (expected: an IoEventLoop with epoll)");
+        }
+        NotifySocket notify = new NotifySocket(CredentialedDatagramSocket.adopt(path, fd, MAX_DATAGRAM_BYTES), loop,
+                receiver, worker);
+        try {
+            notify.register(ioLoop);
+        } catch (IOException | RuntimeException e) {
+            notify.close();
+            throw e;
+        }
+        return notify;
+    }
+
+    /** The socket's descriptor, to carry across an upgrade. */
+    public int fd() {
+        return socket.fd();
+    }
+
     public Path path() {
         return socket.path();
     }

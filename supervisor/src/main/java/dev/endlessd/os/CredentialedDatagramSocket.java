@@ -88,6 +88,11 @@ public final class CredentialedDatagramSocket implements AutoCloseable {
         return new CredentialedDatagramSocket(path, fd, maxBytes);
     }
 
+    /** The socket bound at {@code path} that this process already holds as {@code fd} (carried across an upgrade). */
+    public static CredentialedDatagramSocket adopt(Path path, int fd, int maxBytes) {
+        return new CredentialedDatagramSocket(path, fd, maxBytes);
+    }
+
     public int fd() {
         return fd;
     }

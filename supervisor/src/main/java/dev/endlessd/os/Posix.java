@@ -199,6 +199,23 @@ public final class Posix {
         }
     }
 
+    /**
+     * One write(2), retried after signals only: on a non-blocking descriptor that is full, it fails.
+     *
+     * @return the bytes written
+     */
+    public static int write(int fd, byte[] buffer) throws ErrnoException {
+        while (true) {
+            long written = LIBC.write(fd, buffer, buffer.length);
+            if (written >= 0) {
+                return (int) written;
+            }
+            if (errno() != EINTR) {
+                throw ErrnoException.last("write");
+            }
+        }
+    }
+
     /** Writes {@code length} bytes of {@code buffer} whole, waiting while {@code fd} is full. */
     public static void writeFully(int fd, byte[] buffer, int length) throws ErrnoException {
         byte[] rest = length == buffer.length ? buffer : Arrays.copyOf(buffer, length);

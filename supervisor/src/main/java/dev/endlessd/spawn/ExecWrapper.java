@@ -13,12 +13,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Programs a worker runs before its shell, each exec'ing the next and the last the shell, so
  * the worker keeps one pid throughout: coreutils {@code nice}, so a starting worker yields the CPU to
- * the one serving, and util-linux {@code setpriv}, which sets the parent-death signal (workers drain
- * and exit if endlessd is killed outright) and, with {@code --user}, drops to that user.
+ * the one serving, and util-linux {@code setpriv}, which drops to the {@code --user}.
  *
- * <p>Why not in the spawn itself: {@code posix_spawn} can set none of these. The parent-death
- * signal is tied to the thread that spawned the worker, the supervisor's event loop, which lives as
- * long as the daemon.
+ * <p>Why not in the spawn itself: {@code posix_spawn} can set neither. No parent-death signal
+ * either: it is tied to the spawning thread, which an upgrade's exec ends; the guard
+ * ({@code dev.endlessd.guard}) stops the workers should endlessd die.
  *
  * @param words          the programs and their arguments, in order
  * @param lowersPriority whether {@code nice} is among them, so that a ready worker's priority must be given back
@@ -49,16 +48,14 @@ public record ExecWrapper(List<String> words, boolean lowersPriority) {
                 log.warn("nice (coreutils) not found: new workers start at full CPU priority");
             }
         }
-        Optional<Path> setpriv = find("setpriv", environment);
-        if (setpriv.isEmpty() && user.isPresent()) {
-            throw new IOException("--user needs setpriv from util-linux, which is not installed");
-        }
-        if (setpriv.isEmpty()) {
-            log.warn("setpriv (util-linux) not found: workers get no parent-death signal and would outlive endlessd"
-                    + " if it were killed with SIGKILL");
+        if (user.isEmpty()) {
             return wrapper;
         }
-        return wrapper.setpriv(setpriv.get(), user);
+        Optional<Path> setpriv = find("setpriv", environment);
+        if (setpriv.isEmpty()) {
+            throw new IOException("--user needs setpriv from util-linux, which is not installed");
+        }
+        return wrapper.setpriv(setpriv.get(), user.get());
     }
 
     public static ExecWrapper none() {
@@ -70,11 +67,10 @@ public record ExecWrapper(List<String> words, boolean lowersPriority) {
         return new ExecWrapper(then(List.of(nice.toString(), "-n", Integer.toString(increment))), true);
     }
 
-    /** Then {@code setpriv --pdeathsig TERM [--reuid --regid --init-groups] --}. */
-    public ExecWrapper setpriv(Path setpriv, Optional<RunAs> user) {
-        List<String> words = new ArrayList<>(List.of(setpriv.toString(), "--pdeathsig", "TERM"));
-        user.ifPresent(runAs -> words.addAll(List.of("--reuid=" + runAs.uid(), "--regid=" + runAs.gid(), "--init-groups")));
-        words.add("--");
+    /** Then {@code setpriv --reuid --regid --init-groups --}. */
+    public ExecWrapper setpriv(Path setpriv, RunAs user) {
+        List<String> words = new ArrayList<>(List.of(setpriv.toString(),
+                "--reuid=" + user.uid(), "--regid=" + user.gid(), "--init-groups", "--"));
         return new ExecWrapper(then(words), lowersPriority);
     }
 

@@ -28,6 +28,7 @@ public final class ProcessLauncher {
     private final ThreadFactory reapers;
     /** Spawned and not reaped yet: what {@link #killAll} reaches. */
     private final Set<Integer> live = ConcurrentHashMap.newKeySet();
+    private volatile ChildWatch watch = ChildWatch.NONE;
 
     public ProcessLauncher() {
         this(task -> {
@@ -58,14 +59,8 @@ public final class ProcessLauncher {
         } catch (IOException e) {
             throw new SpawnException(e.getMessage());
         }
-        live.add(pid);
         try {
-            Thread reaper = reapers.newThread(() -> reap(pid, Posix::waitpid, status -> {
-                live.remove(pid);
-                onExit.accept(status);
-            }));
-            reaper.setName("reaper-" + pid);
-            reaper.start();
+            reap(pid, onExit);
         } catch (RuntimeException | Error e) {
             Posix.kill(-pid, Signals.SIGKILL);
             Posix.waitpid(pid);
@@ -74,6 +69,69 @@ public final class ProcessLauncher {
                     + "); killed it: a process nobody waits for would become a zombie");
         }
         return pid;
+    }
+
+    /**
+     * Takes over a child this process started before it executed its current program (an upgrade):
+     * reaps and signals it like one spawned here. One that exited meanwhile is reaped at once.
+     *
+     * @param onExit called exactly once, on the child's reaper thread, after it has been reaped
+     */
+    public void adopt(int pid, Consumer<ExitStatus> onExit) {
+        if (pid < 1) {
+            throw new IllegalArgumentException("pid: " + pid + " (expected: > 0)");
+        }
+        reap(pid, onExit);
+    }
+
+    /**
+     * Tells {@code watch} of every child from now on: each one started, each one reaped (the one
+     * told at the time, so a guard started again hears of the exits of children it was given).
+     */
+    public void watchedBy(ChildWatch watch) {
+        this.watch = watch;
+    }
+
+    /** The children spawned or adopted and not reaped yet. */
+    public java.util.List<Integer> livePids() {
+        return java.util.List.copyOf(live);
+    }
+
+    private void reap(int pid, Consumer<ExitStatus> onExit) {
+        live.add(pid);
+        watch.watch(pid);
+        Thread reaper = reapers.newThread(() -> reap(pid, Posix::waitpid, status -> {
+            live.remove(pid);
+            watch.forget(pid);
+            onExit.accept(status);
+        }));
+        reaper.setName("reaper-" + pid);
+        try {
+            reaper.start();
+        } catch (RuntimeException | Error e) {
+            watch.forget(pid);
+            throw e;
+        }
+    }
+
+    /**
+     * Told of each child's process group (its pid) once started and once reaped, on the thread that
+     * started or reaped it.
+     */
+    public interface ChildWatch {
+        ChildWatch NONE = new ChildWatch() {
+            @Override
+            public void watch(int pgid) {
+            }
+
+            @Override
+            public void forget(int pgid) {
+            }
+        };
+
+        void watch(int pgid);
+
+        void forget(int pgid);
     }
 
     /**

@@ -63,6 +63,16 @@ final class FakeStarter implements WorkerStarter {
         released.add(worker);
     }
 
+    @Override
+    public void adopt(Worker worker, int notifyFd, String notifyPath, WorkerEvents events) {
+        started.add(worker);
+    }
+
+    @Override
+    public java.util.Optional<NotifyEnd> notifySocket(Worker worker) {
+        return java.util.Optional.of(new NotifyEnd(100 + (int) worker.generation(), "/run/notify-" + worker.generation()));
+    }
+
     Worker last() {
         return started.get(started.size() - 1);
     }

@@ -32,20 +32,22 @@ class WorkerCommandTest {
     @Test
     void wrappersRunFirstAndExecTheShellSoOnlyTheShellReadsTheCommandLine() {
         ExecWrapper wrapper = ExecWrapper.none().nice(Path.of("/usr/bin/nice"), 10)
-                .setpriv(Path.of("/usr/bin/setpriv"), Optional.of(new RunAs("app", 1001, 1002, "/srv/app", "/bin/sh")));
-        assertEquals(List.of("/usr/bin/nice", "-n", "10", "/usr/bin/setpriv", "--pdeathsig", "TERM", "--reuid=1001",
+                .setpriv(Path.of("/usr/bin/setpriv"), new RunAs("app", 1001, 1002, "/srv/app", "/bin/sh"));
+        assertEquals(List.of("/usr/bin/nice", "-n", "10", "/usr/bin/setpriv", "--reuid=1001",
                         "--regid=1002", "--init-groups", "--",
                         "/bin/sh", "-c", "LISTEN_PID=$$; export LISTEN_PID; exec ./server --port 1"),
                 new WorkerCommand("exec ./server --port 1").argv(wrapper));
     }
 
+    private static final RunAs APP = new RunAs("app", 1001, 1002, "/srv/app", "/bin/sh");
+
     @Test
     void onlyAWrapperWithNiceLowersThePriorityThatAReadyWorkerMustGetBack() {
-        ExecWrapper setprivOnly = ExecWrapper.none().setpriv(Path.of("/usr/bin/setpriv"), Optional.empty());
+        ExecWrapper setprivOnly = ExecWrapper.none().setpriv(Path.of("/usr/bin/setpriv"), APP);
         assertFalse(setprivOnly.lowersPriority(), "setpriv without nice, e.g. when nice is not installed");
         assertTrue(ExecWrapper.none().nice(Path.of("/usr/bin/nice"), 10).lowersPriority());
         assertTrue(ExecWrapper.none().nice(Path.of("/usr/bin/nice"), 10)
-                .setpriv(Path.of("/usr/bin/setpriv"), Optional.empty()).lowersPriority());
+                .setpriv(Path.of("/usr/bin/setpriv"), APP).lowersPriority());
     }
 
     @Test
