@@ -83,7 +83,7 @@ public final class ControlServer implements AutoCloseable {
                                       Supplier<Optional<WatchStatus>> watch, int ownerUid, Clock clock)
             throws IOException {
         ChannelGroup connections = new DefaultChannelGroup("control", loop);
-        EpollServerDomainSocketChannel channel = new EpollServerDomainSocketChannel(fd);
+        EpollServerDomainSocketChannel channel = new EpollServerDomainSocketChannel(fd, true); // listening already: active
         ChannelFuture registered = new ServerBootstrap()
                 .group(loop)
                 .channelFactory(() -> channel)

@@ -57,12 +57,12 @@ public final class Preflight {
             } catch (IOException e) {
                 // it exited without reading its input: its output says why
             }
-            String output = read(check.getInputStream(), check, within);
-            if (check.isAlive()) {
-                check.destroyForcibly();
+            java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
+            String output = read(check.getInputStream(), check, within, late);
+            int status = check.waitFor();
+            if (late.get()) {
                 return Result.refused(launcher + " " + COMMAND + " did not answer within " + within.toSeconds() + "s");
             }
-            int status = check.waitFor();
             for (String line : output.split("\n")) {
                 if (status == 0 && line.startsWith(PASSED)) {
                     return new Result(true, line.substring(PASSED.length()).strip(), "");
@@ -77,10 +77,12 @@ public final class Preflight {
     }
 
     /** The output, up to {@link #MAX_OUTPUT} bytes, read until the end or the deadline. */
-    private static String read(InputStream out, Process check, Duration within) throws InterruptedException {
+    private static String read(InputStream out, Process check, Duration within,
+                               java.util.concurrent.atomic.AtomicBoolean late) throws InterruptedException {
         Thread killer = new Thread(() -> {
             try {
                 if (!check.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+                    late.set(true);
                     check.destroyForcibly();
                 }
             } catch (InterruptedException ignored) {
