@@ -64,7 +64,8 @@ class CommandLineTest {
     @Test
     void theDaemonsHelpListsTheCommands() {
         assertEquals(0, run("--help"));
-        assertTrue(out.toString().contains("  reload  Start a new worker and wait until it serves, or has failed."), out.toString());
+        assertTrue(out.toString().matches("(?s).*  reload +Start a new worker and wait until it serves, or has failed\\..*"), out.toString());
+        assertTrue(out.toString().matches("(?s).*  upgrade +Execute the endlessd installed now.*"), out.toString());
         assertTrue(out.toString().contains("--pid-file=PATH"));
     }
 

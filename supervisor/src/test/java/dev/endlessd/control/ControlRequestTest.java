@@ -25,7 +25,7 @@ class ControlRequestTest {
     void unknownRequestNamesItselfAndWhatWasExpected() {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> ControlRequest.parse("restart everything"));
-        assertEquals("unknown request \"restart everything\" (expected: reload, reload nowait, status, status json, "
+        assertEquals("unknown request \"restart everything\" (expected: reload, reload nowait, upgrade, status, status json, "
                 + "check, stop, help)", error.getMessage());
     }
 

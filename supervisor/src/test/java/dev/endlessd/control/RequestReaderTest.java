@@ -67,8 +67,8 @@ class RequestReaderTest {
     @Test
     void anOversizedRequestIsRefusedWithoutWaitingForItsEnd() {
         channel.writeInbound(bytes("x".repeat(17)));
-        assertEquals("error invalid request longer than 16 bytes (expected one of: reload, reload nowait, status, "
-                + "status json, check, stop, help)\n", answer());
+        assertEquals("error invalid request longer than 16 bytes (expected one of: reload, reload nowait, upgrade, "
+                + "status, status json, check, stop, help)\n", answer());
         assertNull(channel.readInbound());
         assertFalse(channel.isOpen());
     }

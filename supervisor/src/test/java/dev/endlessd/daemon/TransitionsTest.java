@@ -51,6 +51,25 @@ class TransitionsTest {
         final List<ReloadOutcome> outcomes = new ArrayList<>();
         final Supervisor supervisor = Drive.supervisor(SETTINGS, starter, timers, code -> { },
                 (phase, status) -> entered.add(phase));
+        final List<String> refusals = new ArrayList<>();
+        /** The pre-flight check under way: it ends when the test says so. */
+        java.util.function.Consumer<dev.endlessd.upgrade.Preflight.Result> check;
+
+        Walk() {
+            supervisor.upgrader(new Upgrader() {
+                @Override
+                public void check(dev.endlessd.upgrade.Handoff.Supervision state,
+                                  java.util.function.Consumer<dev.endlessd.upgrade.Preflight.Result> done) {
+                    check = done;
+                }
+
+                @Override
+                public String exec(dev.endlessd.upgrade.Handoff.Supervision state, List<Integer> upgradeWaiters,
+                                   List<Integer> reloadWaiters) {
+                    return "no exec in a unit test";
+                }
+            });
+        }
 
         void check(Phase phase, Event event) {
             reach(phase);
@@ -94,12 +113,18 @@ class TransitionsTest {
                     backingOff();
                     timers.advance(SETTINGS.restartBackoff());
                 }
+                case UPGRADING -> {
+                    serving();
+                    supervisor.upgrade("test", refusals::add);
+                }
                 case STOPPING -> {
                     serving();
+                    supervisor.upgrade("test", refusals::add);
                     supervisor.stop("test");
                 }
                 case STOPPED -> {
                     serving();
+                    supervisor.upgrade("test", refusals::add);
                     supervisor.stop("test");
                     supervisor.exited(starter.last(), ExitStatus.exited(0));
                 }
@@ -127,6 +152,12 @@ class TransitionsTest {
                 case RESTART_DUE -> timers.advance(SETTINGS.restartBackoffMax());
                 case ALL_GONE -> starter.started.stream().filter(Worker::alive).toList()
                         .forEach(worker -> supervisor.exited(worker, ExitStatus.exited(0)));
+                case UPGRADE -> supervisor.upgrade("test", refusals::add);
+                case UPGRADE_CHECKED -> check.accept(new dev.endlessd.upgrade.Preflight.Result(true, "2", ""));
+                case UPGRADE_REFUSED -> check.accept(new dev.endlessd.upgrade.Preflight.Result(false, "", "broken"));
+                case RESUME -> supervisor.resume(new dev.endlessd.upgrade.Handoff.Supervision(1, List.of(
+                        new dev.endlessd.upgrade.Handoff.CarriedWorker(1, 4242, dev.endlessd.upgrade.Handoff.CarriedState.READY,
+                                0, 1, 0, "", -1, "")), List.of(), java.util.Optional.empty(), 0), List.of());
             }
         }
 
@@ -140,6 +171,11 @@ class TransitionsTest {
                             outcomes.get(outcomes.size() - 1));
                     assertEquals(0, failed.generation(), "no worker was started for it");
                     assertEquals(spawned, starter.started.size());
+                }
+                case UPGRADE -> {
+                    int before = refusals.size();
+                    supervisor.upgrade("test", refusals::add);
+                    assertEquals(before + 1, refusals.size(), "refused at once");
                 }
                 default -> fail(event + " has no refusal: only requests from outside can be refused");
             }

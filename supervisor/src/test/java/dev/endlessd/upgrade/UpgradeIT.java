@@ -95,8 +95,11 @@ class UpgradeIT {
     void aBrokenNewJarIsRefusedByThePreflightCheckAndTheOldCodeServesOn() throws Exception {
         try (DaemonProcess daemon = start()) {
             int worker = daemon.awaitServing(1);
-            Path jar = launcher.resolveSibling("endlessd.jar");
-            Files.write(jar, "not a jar".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            // Replaced as a package manager does, by rename: the running JVM still reads its own jar, lazily.
+            Path broken = Files.write(launcher.resolveSibling("endlessd.jar.next"),
+                    "not a jar".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            Files.move(broken, launcher.resolveSibling("endlessd.jar"), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
 
             Client.Result result = builtClient().run("upgrade", "--runtime-dir", dir.resolve("run").toString());
 
