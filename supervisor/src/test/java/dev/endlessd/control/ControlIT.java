@@ -370,7 +370,7 @@ class ControlIT {
     @Test
     void theBuildMadeABashCompletionScriptThatKnowsEveryCommandAndFlag() throws IOException {
         String script = Files.readString(DaemonProcess.launcher().resolveSibling("endlessd_completion"));
-        assertTrue(script.contains("local commands=\"reload status stop\""), "subcommands are completed");
+        assertTrue(script.contains("local commands=\"reload upgrade status stop\""), "subcommands are completed");
         assertTrue(script.contains("'--no-wait'") && script.contains("'--json'") && script.contains("'--control-socket'"));
     }
 }
