@@ -2,7 +2,9 @@ package dev.endlessd.agent;
 
 import dev.endlessd.agent.hook.EmbeddedServers;
 import dev.endlessd.agent.hook.HttpServerHooks;
+import dev.endlessd.agent.jdk.LastShutdownHook;
 import dev.endlessd.agent.socket.Adoptions;
+import dev.endlessd.agent.socket.LingeringClose;
 import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -47,6 +49,11 @@ final class Drain implements SignalHandler {
         long deadline = System.nanoTime() + Math.max(0, drainMillis - EXIT_MARGIN_MILLIS) * 1_000_000L;
         if (Adoptions.any()) {
             Adoptions.stopAccepting();
+            long lingerDeadline = deadline;
+            if (!LastShutdownHook.register(() -> LingeringClose.awaitClosed(lingerDeadline))) {
+                Log.info("cannot make the JVM's exit wait for the connections it closes lingering: a request sent"
+                        + " just as the JVM exits may see a reset");
+            }
             if (HttpServerHooks.any()) {
                 HttpServerHooks.drain(deadline);
             }

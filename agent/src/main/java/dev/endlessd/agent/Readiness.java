@@ -1,5 +1,6 @@
 package dev.endlessd.agent;
 
+import dev.endlessd.agent.transform.Transformer;
 import java.nio.channels.Selector;
 
 /**
@@ -79,5 +80,6 @@ public final class Readiness {
         sent = true;
         armed = null;
         notifier.ready(why);
+        Transformer.retire();
     }
 }

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.function.Consumer;
 
 /**
@@ -28,6 +29,7 @@ public final class JdkBridge {
     private static final MethodHandle CONFIGURE_BLOCKING;
     private static final MethodHandle INTEREST_OPS;
     private static final MethodHandle SELECTING;
+    private static final MethodHandle CLOSING;
 
     static {
         MethodHandle[] hooks = (MethodHandle[]) System.getProperties().remove("dev.endlessd.agent.bridge.jdk");
@@ -39,6 +41,7 @@ public final class JdkBridge {
         CONFIGURE_BLOCKING = hooks[5];
         INTEREST_OPS = hooks[6];
         SELECTING = hooks[7];
+        CLOSING = hooks[8];
     }
 
     private JdkBridge() {
@@ -103,6 +106,14 @@ public final class JdkBridge {
     public static void selecting(Selector selector, Consumer<SelectionKey> action, long timeout) {
         try {
             SELECTING.invokeExact(selector, action, timeout);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    public static void closing(SocketChannel channel) {
+        try {
+            CLOSING.invokeExact(channel);
         } catch (Throwable e) {
             throw rethrow(e);
         }

@@ -36,6 +36,7 @@ public final class EmbeddedServers {
     public static void vertxListening(Object server, Object address) {
         if (!SpringHooks.running() && !VERTX.contains(server)) {
             VERTX.add(server);
+            Preload.named("io.vertx.core.http.impl.Http1xServerResponse", server);
             Log.info("Vert.x HTTP server listening: on SIGTERM the agent shuts it down gracefully (HttpServer.shutdown)");
         }
     }

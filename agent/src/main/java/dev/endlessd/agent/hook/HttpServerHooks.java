@@ -29,6 +29,7 @@ public final class HttpServerHooks {
     /** {@code sun.net.httpserver.ServerImpl.start()}, on entry. */
     public static void starting(Object server) {
         SERVERS.add(server);
+        Preload.named("sun.net.httpserver.ExchangeImpl", server);
         Log.info("JDK HttpServer starting: on SIGTERM the agent drains it (HttpServer.stop waits for running exchanges)");
     }
 

@@ -4,6 +4,7 @@ import dev.endlessd.agent.Log;
 import dev.endlessd.agent.Readiness;
 import dev.endlessd.agent.jdk.Internals;
 import dev.endlessd.agent.socket.Adoptions;
+import dev.endlessd.agent.socket.LingeringClose;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.function.Consumer;
 
 /**
@@ -83,6 +85,13 @@ public final class JdkHooks {
             return;
         }
         Internals.configureBlocking(fd, blocking);
+    }
+
+    /** {@code SocketChannelImpl.implCloseSelectableChannel()}, on entry: see {@link LingeringClose}. */
+    public static void closing(SocketChannel channel) {
+        if (Adoptions.draining()) {
+            LingeringClose.closing(channel);
+        }
     }
 
     /** {@code SelectionKeyImpl.interestOps(int)}, on entry. */

@@ -8,7 +8,11 @@ import java.lang.invoke.MethodType;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.channels.Channel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
 
 /**
  * The few JDK internals the agent needs, as method handles into {@code sun.nio.ch}: the natives
@@ -34,6 +38,10 @@ public final class Internals {
     private static final MethodHandle ADDRESS_FAMILY;
     private static final MethodHandle IS_CONNECTED;
     private static final MethodHandle GET_FD;
+    private static final MethodHandle DUP;
+    private static final MethodHandle CLOSE;
+    private static final MethodHandle NET_REMOTE_ADDRESS;
+    private static final MethodHandle NEW_SOCKET_CHANNEL;
     private static final Class<?> SEL_CH_IMPL;
     private static final int SOCK_STREAM;
     private static final int AF_INET;
@@ -67,6 +75,15 @@ public final class Internals {
             SEL_CH_IMPL = Class.forName("sun.nio.ch.SelChImpl");
             GET_FD = net.findVirtual(SEL_CH_IMPL, "getFD", MethodType.methodType(FileDescriptor.class))
                     .asType(MethodType.methodType(FileDescriptor.class, Object.class));
+            DUP = inherited.findStatic(inheritedClass, "dup", MethodType.methodType(int.class, int.class));
+            CLOSE = inherited.findStatic(inheritedClass, "close0", MethodType.methodType(void.class, int.class));
+            NET_REMOTE_ADDRESS = net.findStatic(netClass, "remoteAddress",
+                    MethodType.methodType(InetSocketAddress.class, FileDescriptor.class));
+            Class<?> socketChannelImpl = Class.forName("sun.nio.ch.SocketChannelImpl");
+            NEW_SOCKET_CHANNEL = net.findConstructor(socketChannelImpl, MethodType.methodType(void.class,
+                            SelectorProvider.class, ProtocolFamily.class, FileDescriptor.class, SocketAddress.class))
+                    .asType(MethodType.methodType(SocketChannel.class, SelectorProvider.class, ProtocolFamily.class,
+                            FileDescriptor.class, SocketAddress.class));
             SOCK_STREAM = (int) inherited.findStaticGetter(inheritedClass, "SOCK_STREAM", int.class).invokeExact();
             AF_INET = (int) inherited.findStaticGetter(inheritedClass, "AF_INET", int.class).invokeExact();
             AF_INET6 = (int) inherited.findStaticGetter(inheritedClass, "AF_INET6", int.class).invokeExact();
@@ -171,6 +188,37 @@ public final class Internals {
             }
             int family = (int) ADDRESS_FAMILY.invokeExact(fd);
             return (family == AF_INET || family == AF_INET6) && !(boolean) IS_CONNECTED.invokeExact(fd);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /**
+     * A second channel on the connected TCP socket behind {@code fd} (its own fd, from {@code dup}), so
+     * that the socket outlives the closing of {@code fd}. Null if {@code fd} is not a connected TCP socket.
+     */
+    public static SocketChannel duplicateConnection(FileDescriptor fd) throws IOException {
+        try {
+            int number = (int) FD_VAL.invokeExact(fd);
+            if (number < 0 || (int) SO_TYPE.invokeExact(number) != SOCK_STREAM
+                    || !(boolean) IS_CONNECTED.invokeExact(number)) {
+                return null;
+            }
+            int family = (int) ADDRESS_FAMILY.invokeExact(number);
+            if (family != AF_INET && family != AF_INET6) {
+                return null;
+            }
+            InetSocketAddress remote = (InetSocketAddress) NET_REMOTE_ADDRESS.invokeExact(fd);
+            int copy = (int) DUP.invokeExact(number);
+            FileDescriptor twin = (FileDescriptor) NEW_FD.invokeExact(copy);
+            try {
+                return (SocketChannel) NEW_SOCKET_CHANNEL.invokeExact(SelectorProvider.provider(),
+                        (ProtocolFamily) (family == AF_INET6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET),
+                        twin, (SocketAddress) remote);
+            } catch (Throwable e) {
+                CLOSE.invokeExact(copy);
+                throw e;
+            }
         } catch (Throwable e) {
             throw rethrow(e);
         }

@@ -18,7 +18,7 @@ public final class Modules {
         Module agent = Modules.class.getModule();
         Module javaBase = Object.class.getModule();
         instrumentation.redefineModule(javaBase, Set.of(), Map.of(),
-                Map.of("sun.nio.ch", Set.of(agent)), Set.of(), Map.of());
+                Map.of("sun.nio.ch", Set.of(agent), "jdk.internal.access", Set.of(agent)), Set.of(), Map.of());
         httpServer().ifPresent(module -> instrumentation.redefineModule(module, Set.of(), Map.of(),
                 Map.of("sun.net.httpserver", Set.of(agent)), Set.of(), Map.of()));
     }

@@ -175,6 +175,11 @@ public final class Adoptions {
     private record NativeSocket(int fd, BooleanSupplier open) {
     }
 
+    /** Whether {@code port} is the port of an inherited listener: a connection to it is a client of this worker. */
+    static boolean servesPort(int port) {
+        return inherited.hasPort(port);
+    }
+
     public static boolean draining() {
         return draining;
     }

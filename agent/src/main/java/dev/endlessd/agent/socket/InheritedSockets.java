@@ -42,6 +42,15 @@ public final class InheritedSockets {
         return sockets.isEmpty();
     }
 
+    public boolean hasPort(int port) {
+        for (InheritedSocket socket : sockets) {
+            if (socket.address().getPort() == port) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The listener a bind to {@code host:port} takes over, or null when the bind should go through. */
     public InheritedSocket match(InetAddress host, int port) {
         if (port == 0) {

@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.function.Consumer;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
@@ -53,6 +54,7 @@ public final class Bridges {
                     MethodType.methodType(void.class, SelectionKey.class, int.class)),
             agent.findStatic(JdkHooks.class, "selecting",
                     MethodType.methodType(void.class, Selector.class, Consumer.class, long.class)),
+            agent.findStatic(JdkHooks.class, "closing", MethodType.methodType(void.class, SocketChannel.class)),
         };
         define("sun.nio.ch.Net", "dev/endlessd/agent/bridge/JdkBridge", JDK_BRIDGE, "dev.endlessd.agent.bridge.jdk", jdk);
         if (ModuleLayer.boot().findModule("jdk.httpserver").isPresent()) {

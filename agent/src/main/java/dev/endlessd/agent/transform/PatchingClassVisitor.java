@@ -1,7 +1,8 @@
 package dev.endlessd.agent.transform;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import org.objectweb.asm.ClassVisitor;
@@ -20,7 +21,11 @@ import org.objectweb.asm.Type;
  */
 final class PatchingClassVisitor extends ClassVisitor {
     private final List<Patch> patches;
-    private final Set<Patch> applied = new HashSet<>();
+    /**
+     * By identity: a record's own equals and hashCode are bootstrapped through method handles on first
+     * use, which spins some hundred classes in the app's JVM.
+     */
+    private final Set<Patch> applied = Collections.newSetFromMap(new IdentityHashMap<>());
     private String className;
 
     PatchingClassVisitor(ClassVisitor next, List<Patch> patches) {
@@ -30,8 +35,12 @@ final class PatchingClassVisitor extends ClassVisitor {
 
     /** The patches that found nothing to change: the JDK or library differs from what the plan knows. */
     List<Patch> unapplied() {
-        List<Patch> missing = new ArrayList<>(patches);
-        missing.removeAll(applied);
+        List<Patch> missing = new ArrayList<>();
+        for (Patch patch : patches) {
+            if (!applied.contains(patch)) {
+                missing.add(patch);
+            }
+        }
         return missing;
     }
 

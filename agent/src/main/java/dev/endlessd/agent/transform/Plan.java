@@ -11,6 +11,7 @@ import java.util.Map;
  *       {@code AsynchronousServerSocketChannel}): their calls to bind, listen, accept and
  *       {@code configureBlocking} go through {@code hook.JdkHooks}.
  *   <li>The JDK's selector and selection key: readiness only (an adopted socket's first select).
+ *   <li>The JDK's {@code SocketChannel} close: a lingering close while the worker drains.
  *   <li>The JDK's {@code HttpServer}: found at start, drained on SIGTERM, {@code Connection: close} while it drains.
  *   <li>Spring Boot's {@code SpringApplication.run}: default properties for a graceful shutdown, READY on return.
  *   <li>Embedded Jetty and Vert.x: found at start, stopped gracefully on SIGTERM (unless Spring Boot runs them);
@@ -53,6 +54,9 @@ final class Plan {
                     new Patch.Redirect(NET, "listen", LISTEN, JDK_HOOKS, "listen"))),
             Map.entry("sun/nio/ch/UnixAsynchronousServerSocketChannelImpl", List.of(
                     new Patch.Redirect(NET, "accept", ACCEPT, JDK_HOOKS, "accept"))),
+            Map.entry("sun/nio/ch/SocketChannelImpl", List.of(
+                    new Patch.OnEntry("implCloseSelectableChannel", "()V", JDK_HOOKS, "closing",
+                            "(Ljava/nio/channels/SocketChannel;)V", false, false))),
             Map.entry("sun/nio/ch/SelectionKeyImpl", List.of(
                     new Patch.OnEntry("interestOps", "(I)Ljava/nio/channels/SelectionKey;", JDK_HOOKS, "interestOps",
                             "(Ljava/nio/channels/SelectionKey;I)V", false, false))),

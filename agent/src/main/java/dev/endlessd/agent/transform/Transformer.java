@@ -23,6 +23,9 @@ public final class Transformer implements ClassFileTransformer {
     private static final byte[] EMPTY_CLASS = {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 52, 0, 1,
             0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 
+    private static volatile Instrumentation installedIn;
+    private static volatile Transformer installed;
+
     private Transformer() {
     }
 
@@ -32,7 +35,21 @@ public final class Transformer implements ClassFileTransformer {
         Map<String, List<Patch>> plan = Plan.PATCHES;
         new PatchingClassVisitor(new ClassWriter(0), List.of()).unapplied();
         new ClassReader(EMPTY_CLASS);
-        instrumentation.addTransformer(new Transformer(), true);
+        // The JDK's classes are patched now, whether the app has used them yet or not (some load only at
+        // the first connection, after the transformer is gone: see retire()).
+        for (String name : plan.keySet()) {
+            if (name.startsWith("sun/nio/ch/")) {
+                try {
+                    Class.forName(name.replace('/', '.'), false, null);
+                } catch (ClassNotFoundException e) {
+                    Log.info("this JDK has no " + name.replace('/', '.') + ": left out");
+                }
+            }
+        }
+        Transformer transformer = new Transformer();
+        instrumentation.addTransformer(transformer, true);
+        installedIn = instrumentation;
+        installed = transformer;
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
             if (plan.containsKey(type.getName().replace('.', '/'))) {
@@ -45,6 +62,21 @@ public final class Transformer implements ClassFileTransformer {
             } catch (UnmodifiableClassException | RuntimeException e) {
                 Log.info("could not change the already loaded " + loaded + ": " + e);
             }
+        }
+    }
+
+    /**
+     * Unregisters the transformer once the app serves: every class the plan names that matters has
+     * loaded by then (the hooks load the few that a server loads late, ahead of time). While a
+     * transformer is registered the JVM hands the bytes of every class it loads to it, a copy on the heap
+     * each: a Spring Boot app loads a few thousand more classes at its first requests.
+     */
+    public static void retire() {
+        Instrumentation instrumentation = installedIn;
+        Transformer transformer = installed;
+        if (instrumentation != null && transformer != null && instrumentation.removeTransformer(transformer)) {
+            installed = null;
+            Log.info("class transformer removed: the classes that load from now on are left as they are");
         }
     }
 

@@ -10,6 +10,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -64,6 +66,54 @@ class AgentBehaviourIT {
     @Test
     void asynchronousServerSocketChannelIsAdoptedAndReloads(@TempDir Path dir) throws Exception {
         reloadsOnce(dir, "async");
+    }
+
+    /**
+     * The draining worker's close of its listener must not take the connections queued on endlessd's
+     * socket with it: they are the new worker's. The new worker is stopped (SIGSTOP) so that nobody
+     * accepts while the old one stops accepting, drains, closes its server and exits; the connections
+     * made meanwhile wait in the shared accept queue and are served once the new worker runs again.
+     */
+    @Test
+    void connectionsQueuedWhileTheOldWorkerDrainsAreServedByTheNewOne(@TempDir Path dir) throws Exception {
+        int port = ReloadScenario.freePort();
+        try (Endlessd endlessd = Endlessd.start(dir, "queued", Map.of(), "--cmd", "java " + SERVER + " " + port,
+                "--listen", "127.0.0.1:" + port, "--ready-timeout", "240s")) {
+            long old = endlessd.awaitServing(1);
+            endlessd.reload();
+            long fresh = endlessd.awaitServing(2);
+            signal("STOP", fresh);
+            try {
+                endlessd.awaitLog("gen=1 pid=" + old + " stopped accepting");
+                List<Socket> queued = new ArrayList<>();
+                try {
+                    for (int i = 0; i < 3; i++) {
+                        Socket socket = new Socket("127.0.0.1", port);
+                        socket.setSoTimeout(120_000);  // a hang guard, not a measure
+                        socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                        queued.add(socket);
+                    }
+                    Endlessd.await("gen=1 exited", () -> !Endlessd.processExists(old));
+                    signal("CONT", fresh);
+                    for (Socket socket : queued) {
+                        String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                        assertTrue(reply.startsWith("HTTP/1.1 200") && reply.contains("hello from " + fresh), reply);
+                    }
+                } finally {
+                    for (Socket socket : queued) {
+                        socket.close();
+                    }
+                }
+            } finally {
+                signal("CONT", fresh);
+            }
+        }
+    }
+
+    private static void signal(String name, long pid) throws IOException, InterruptedException {
+        assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor(),
+                "kill -" + name + " " + pid);
     }
 
     /** {@code RawServer.java} in {@code mode} under endlessd: ready, serving, and a reload to a new worker. */
