@@ -318,7 +318,7 @@ class BadInputIT {
             }
         }
         int serving = bystander.awaitServing(2);
-        DaemonProcess.await("the replaced worker has exited", () -> Proc.childrenOf(bystander.pid()).size() == 1);
+        DaemonProcess.await("the replaced worker has exited", () -> Proc.workersOf(bystander.pid()).size() == 1);
         FailedReloads.awaitFootprintBackTo(bystander, bystanderBefore);
         assertEquals(serving, Http.get(bystanderPort, "/").workerPid());
     }
@@ -333,7 +333,7 @@ class BadInputIT {
         assertTrue(reloaded.matches(), reload.toString());
         int pid = Integer.parseInt(reloaded.group(2));
         DaemonProcess.await("the new worker answers", () -> answeringPid() == pid);
-        DaemonProcess.await("the replaced worker has exited", () -> Proc.childrenOf(bystander.pid()).size() == 1);
+        DaemonProcess.await("the replaced worker has exited", () -> Proc.workersOf(bystander.pid()).size() == 1);
         FailedReloads.awaitFootprintBackTo(bystander, bystanderBefore);
         assertBystanderServes();
     }
@@ -357,7 +357,7 @@ class BadInputIT {
         assertEquals(200, Http.get(bystanderPort, "/").status());
         assertTrue(Files.exists(unixSocket), "the bystander's unix socket file is still there");
         assertTrue(unixGet(unixSocket).startsWith("HTTP/1.0 200"), "the bystander answers on its unix socket");
-        assertEquals(1, Proc.childrenOf(bystander.pid()).stream().filter(p -> !p.zombie()).count());
+        assertEquals(1, Proc.workersOf(bystander.pid()).stream().filter(p -> !p.zombie()).count());
     }
 
     private static int answeringPid() {

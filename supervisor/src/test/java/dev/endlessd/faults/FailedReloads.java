@@ -53,7 +53,7 @@ final class FailedReloads {
         await("no process left in the failed worker's group " + failedPid, () -> Proc.group(failedPid).isEmpty());
         assertFalse(Files.exists(runtimeDir.resolve("default").resolve("notify-" + failing + ".sock")),
                 "the failed worker's notify socket is removed");
-        assertEquals(List.of((long) servingPid), Proc.childrenOf(daemon.pid()).stream().map(Proc.Stat::pid).toList(),
+        assertEquals(List.of((long) servingPid), Proc.workersOf(daemon.pid()).stream().map(Proc.Stat::pid).toList(),
                 "the supervisor's only child is the serving worker");
         awaitFootprintBackTo(daemon, before);
     }

@@ -48,7 +48,7 @@ class LostRuntimeDirectoryIT {
                     + instanceDir.resolve("notify-2.sock")) + ": No such file or directory \\(ENOENT\\); gen=1 pid=" + serving
                     + " keeps serving");
             assertEquals(serving, Http.get(daemon.port(), "/").workerPid());
-            assertEquals(1, Proc.childrenOf(daemon.pid()).size(), "nothing was spawned");
+            assertEquals(1, Proc.workersOf(daemon.pid()).size(), "nothing was spawned");
 
             daemon.signal(Signals.SIGTERM);
             assertEquals(0, daemon.awaitExit(), daemon.log());

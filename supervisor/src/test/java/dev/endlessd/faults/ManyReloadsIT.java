@@ -81,7 +81,7 @@ class ManyReloadsIT {
     /** Everything but the newest worker is gone, and the supervisor's footprint is where it was. */
     private static void assertSettled(DaemonProcess daemon, int newest, Proc.Footprint before, String what) {
         int serving = daemon.awaitServing(newest);
-        DaemonProcess.await("every replaced worker has exited", () -> Proc.childrenOf(daemon.pid()).size() == 1);
+        DaemonProcess.await("every replaced worker has exited", () -> Proc.workersOf(daemon.pid()).size() == 1);
         FailedReloads.awaitFootprintBackTo(daemon, before);
         Proc.Footprint after = Proc.Footprint.of(daemon.pid());
         System.out.printf(Locale.ROOT, "figure: soak: %s; supervisor before %s, after %s (RSS %+.1f MiB)%n", what,
@@ -91,7 +91,7 @@ class ManyReloadsIT {
         assertEquals(before.threads(), after.threads(), "threads");
         assertTrue(after.rssKib() - before.rssKib() <= RSS_SLACK_KIB, "RSS grew from " + before + " to " + after);
         assertEquals(List.of(), Proc.zombieChildrenOf(daemon.pid()), "no zombie child");
-        assertEquals(List.of((long) serving), Proc.childrenOf(daemon.pid()).stream().map(Proc.Stat::pid).toList(),
+        assertEquals(List.of((long) serving), Proc.workersOf(daemon.pid()).stream().map(Proc.Stat::pid).toList(),
                 "the newest worker is the only child");
         List<Integer> replaced = daemon.logMatches("gen=\\d+ pid=(\\d+) spawned").stream()
                 .map(match -> Integer.parseInt(match.group(1)))

@@ -210,7 +210,7 @@ class StormsIT {
 
     private void assertOneReadyWorkerOfGeneration(DaemonProcess daemon, long generation) throws Exception {
         DaemonProcess.await("the replaced workers have drained", () ->
-                Proc.childrenOf(daemon.pid()).size() == 1);
+                Proc.workersOf(daemon.pid()).size() == 1);
         Client.Result status = client.run("status", "--json", "--runtime-dir", runtimeDir.toString());
         assertEquals(0, status.exitCode(), status.toString());
         JsonNode json = new ObjectMapper().readTree(status.out());
@@ -219,7 +219,7 @@ class StormsIT {
         assertEquals("ready", worker.get("state").asText(), status.out());
         assertEquals(generation, worker.get("generation").asLong(), "the newest generation serves: " + status.out());
         assertEquals("serving", json.get("phase").asText());
-        assertEquals(worker.get("pid").asLong(), Proc.childrenOf(daemon.pid()).get(0).pid());
+        assertEquals(worker.get("pid").asLong(), Proc.workersOf(daemon.pid()).get(0).pid());
         assertTrue(Proc.zombieChildrenOf(daemon.pid()).isEmpty());
     }
 

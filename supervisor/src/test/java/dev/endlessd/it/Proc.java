@@ -138,6 +138,23 @@ public final class Proc {
         return all().stream().filter(p -> p.ppid() == pid).toList();
     }
 
+    /**
+     * The children of endlessd {@code pid} but its guard process (guard/WorkerGuard: a shell named
+     * {@code endlessd-guard} that outlives the workers), zombies included.
+     */
+    public static List<Stat> workersOf(long pid) {
+        return childrenOf(pid).stream().filter(p -> !isGuard(p.pid())).toList();
+    }
+
+    private static boolean isGuard(long pid) {
+        try {
+            return List.of(Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).split("\0"))
+                    .contains("endlessd-guard");
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
     public static List<Stat> zombieChildrenOf(long pid) {
         return childrenOf(pid).stream().filter(Stat::zombie).toList();
     }
