@@ -90,6 +90,10 @@ class StormsIT {
                 DaemonProcess.await("the newest version serves", () -> versionAt(port).equals("v" + SIGNALS));
                 load.awaitMoreRequests(20);
                 load.close();
+                // The newest version can already answer from a worker whose READY started a queued reload: count
+                // the spawns only once that one has been started and every older worker has gone.
+                DaemonProcess.await("the replaced workers have drained", () -> Proc.workersOf(daemon.pid()).size() == 1
+                        && daemon.logMatches("spawned \\(reload\\)").size() + 1 == generationServing());
 
                 int handled = daemon.logMatches("reload requested \\(SIGHUP\\)").size();
                 int spawns = daemon.logMatches("spawned \\(reload\\)").size();
@@ -205,6 +209,17 @@ class StormsIT {
             assertEquals(0, daemon.awaitExit(), daemon.log());
             assertTrue(Proc.group(serving).isEmpty() && Proc.group(starting).isEmpty(), "no worker is left");
             assertEquals(1, daemon.logMatches("spawned \\(reload\\)").size(), "the queued reloads never started");
+        }
+    }
+
+    /** The generation of the worker that serves, or 0 while none does. */
+    private long generationServing() {
+        try {
+            Client.Result status = client.run("status", "--json", "--runtime-dir", runtimeDir.toString());
+            JsonNode serving = status.exitCode() == 0 ? new ObjectMapper().readTree(status.out()).get("serving") : null;
+            return serving == null || serving.isNull() ? 0 : serving.get("generation").asLong();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("status failed", e);
         }
     }
 
