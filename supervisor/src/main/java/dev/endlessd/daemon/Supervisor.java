@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class Supervisor implements WorkerEvents {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
     private static final Duration LEFTOVER_POLL = Duration.ofMillis(200);
+    private static final Duration ORPHAN_POLL = Duration.ofMillis(200);
 
     /** The one worker being started, who waits to hear how it went, and who asked for another meanwhile. */
     private static final class Attempt {
@@ -105,6 +106,10 @@ public final class Supervisor implements WorkerEvents {
     /** Upgrades asked for while a worker was starting: they run once one serves. */
     private final List<UpgradeWaiter> deferredUpgrades = new ArrayList<>();
     private Upgrader upgrader = Upgrader.NONE;
+    private OrphanSweeper orphans = OrphanSweeper.NONE;
+    /** Orphans of ended generations still running at the last sweep; polled again while any are. */
+    private int orphansLeft;
+    private Timers.Timer orphanPoll;
     private long lastGeneration;
     private ReloadRecord lastReload;
     private int exitCode;
@@ -135,6 +140,14 @@ public final class Supervisor implements WorkerEvents {
     /** How this process upgrades itself; none until set. Call before {@link #start}. */
     public void upgrader(Upgrader upgrader) {
         this.upgrader = upgrader;
+    }
+
+    /**
+     * What stops the processes workers left behind, with their generation: once a generation no longer
+     * serves, its orphans are drained like its worker, and a stop waits for them too. None until set.
+     */
+    public void orphans(OrphanSweeper orphans) {
+        this.orphans = orphans;
     }
 
     public Phase phase() {
@@ -201,6 +214,7 @@ public final class Supervisor implements WorkerEvents {
                 stopAll(origin);
             }
             if (phase == Phase.STOPPING) {
+                exitCode = 1;
                 log.warn("{}: killing {} worker(s) now", origin, workers.size());
                 workers.forEach(worker -> starter.signal(worker, Signals.SIGKILL, true));
                 leftoverGroups.forEach(worker -> starter.signal(worker, Signals.SIGKILL, true));
@@ -441,6 +455,7 @@ public final class Supervisor implements WorkerEvents {
         worker.markExited();
         release(worker);
         stopLeftoverGroup(worker);
+        sweepOrphans();
         switch (was) {
             case STARTING -> {
                 log.warn("{} exited before it was ready: {}", worker, status);
@@ -685,6 +700,7 @@ public final class Supervisor implements WorkerEvents {
         } else {
             worker.drainTimer(timer);
         }
+        sweepOrphans();
     }
 
     private void drainTimedOut(Worker worker) {
@@ -694,7 +710,41 @@ public final class Supervisor implements WorkerEvents {
         log.warn("{} still running {} after SIGTERM (--drain-timeout): it may be slow to finish its requests"
                 + " or ignoring SIGTERM; sending SIGKILL to its process group", worker,
                 Durations.format(settings.drainTimeout()));
+        if (phase == Phase.STOPPING) {
+            exitCode = 1;
+        }
         starter.signal(worker, Signals.SIGKILL, true);
+    }
+
+    /**
+     * Orphans of every generation that neither serves nor starts get what their worker got: SIGTERM,
+     * then SIGKILL after the drain timeout (a SIGKILL while stopping makes the exit code 1, as for a
+     * worker). Polled while any are left, since nothing reports the exit of a process to the supervisor
+     * but its own workers'.
+     */
+    private void sweepOrphans() {
+        OrphanSweeper.Result result;
+        try {
+            result = orphans.sweep(generation -> workers.stream().anyMatch(worker -> worker.generation() == generation
+                    && (worker.state() == WorkerState.STARTING || worker.state() == WorkerState.READY)));
+        } catch (RuntimeException | Error e) {
+            log.error("cannot look for the processes workers left behind", e);
+            result = new OrphanSweeper.Result(0, 0);
+        }
+        if (result.killed() > 0 && phase == Phase.STOPPING) {
+            exitCode = 1;
+        }
+        orphansLeft = result.left();
+        if (orphansLeft > 0 && orphanPoll == null) {
+            orphanPoll = arm("the watch on orphans", ORPHAN_POLL, () -> {
+                orphanPoll = null;
+                sweepOrphans();
+                finishIfIdle();
+            });
+            if (orphanPoll == null) {
+                orphansLeft = 0; // the event loop is shutting down: nobody would look again
+            }
+        }
     }
 
     /**
@@ -737,7 +787,7 @@ public final class Supervisor implements WorkerEvents {
     }
 
     private void finishIfIdle() {
-        if (phase != Phase.STOPPING || !workers.isEmpty() || !leftoverGroups.isEmpty()) {
+        if (phase != Phase.STOPPING || !workers.isEmpty() || !leftoverGroups.isEmpty() || orphansLeft > 0) {
             return;
         }
         handle(Event.ALL_GONE, rule -> {

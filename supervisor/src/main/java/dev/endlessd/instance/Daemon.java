@@ -4,6 +4,7 @@ import dev.endlessd.control.CarriedAnswers;
 import dev.endlessd.control.ControlServer;
 import dev.endlessd.control.ControlSocketFile;
 import dev.endlessd.control.DaemonInfo;
+import dev.endlessd.daemon.OrphanSweeper;
 import dev.endlessd.daemon.Phase;
 import dev.endlessd.daemon.ProcessWorkerStarter;
 import dev.endlessd.daemon.ReloadOutcome;
@@ -11,6 +12,8 @@ import dev.endlessd.daemon.Supervisor;
 import dev.endlessd.daemon.SupervisorThread;
 import dev.endlessd.guard.WorkerGuard;
 import dev.endlessd.notify.SystemdNotifier;
+import dev.endlessd.orphans.OrphanReaper;
+import dev.endlessd.orphans.Orphans;
 import dev.endlessd.output.TerminalRelay;
 import dev.endlessd.os.Posix;
 import dev.endlessd.priority.StartupPriority;
@@ -91,7 +94,8 @@ public final class Daemon {
      * Runs until the service stopped. A second daemon of the same name is refused before it binds
      * anything.
      *
-     * @return the process exit code: 0 after a graceful stop, 1 when the first worker never got ready
+     * @return the process exit code: 0 after a graceful stop in which every worker (and every process one
+     *         left behind) drained, 1 when one had to be killed, or the first worker never got ready
      */
     public int run(String version) throws StartupException {
         runningVersion = version;
@@ -128,7 +132,11 @@ public final class Daemon {
                     config.user().map(user -> UserEnvironment.of(user, environment)).orElse(environment),
                     config.serviceName(),
                     config.settings().drainTimeout(), javaAgent());
+            becomeSubreaper();
             ProcessLauncher launcher = new ProcessLauncher();
+            Orphans orphans = new Orphans(config.serviceName(), launcher, config.settings().drainTimeout(),
+                    listeners.stream().collect(Collectors.toMap(Listener::fd, Listener::toString, (a, b) -> a)),
+                    System::nanoTime);
             TerminalRelay relay = TerminalRelay.forWorkers(config.user().isPresent());
             ProcessWorkerStarter starter = new ProcessWorkerStarter(config.command(), wrapper, config.user(), listeners,
                     workerEnvironment, runtimeDirectory, thread, launcher, wrapper.lowersPriority()
@@ -136,6 +144,10 @@ public final class Daemon {
             Optional<SystemdNotifier> systemd = systemdNotifier(loop);
             Supervisor supervisor = new Supervisor(config.settings(), starter, thread, exitCode::complete,
                     systemd.<Supervisor.PhaseListener>map(SystemdPhases::new).orElse((phase, status) -> { }));
+            supervisor.orphans(serving -> {
+                Orphans.Sweep sweep = orphans.sweep(serving);
+                return new OrphanSweeper.Result(sweep.left(), sweep.killed());
+            });
             LoopDeathWatch.watch(loop, launcher, () -> shuttingDown, exitCode);
             keepGuard(launcher, thread);
             Optional<ChangeWatcher> watcher = watchForChanges(thread, supervisor);
@@ -150,7 +162,7 @@ public final class Daemon {
                     log.info("endlessd {} pid={} listening on {}; runtime directory {}; control socket {}; command: {}",
                             version, pid, describe(listeners), runtimeDirectory.path(), files.controlSocket(),
                             config.command());
-                    return superviseUntilStopped(thread, supervisor, watcher);
+                    return superviseUntilStopped(thread, supervisor, watcher, orphans);
                 } finally {
                     control.close();
                 }
@@ -162,8 +174,8 @@ public final class Daemon {
         }
     }
 
-    private int superviseUntilStopped(SupervisorThread thread, Supervisor supervisor, Optional<ChangeWatcher> watcher)
-            throws StartupException {
+    private int superviseUntilStopped(SupervisorThread thread, Supervisor supervisor, Optional<ChangeWatcher> watcher,
+                                      Orphans orphans) throws StartupException {
         PidFile pidFile = PidFile.write(files.pidFile(), pid);
         try {
             handoff.ifPresent(SelfUpgrade::restoreSignals);
@@ -173,6 +185,8 @@ public final class Daemon {
             } else {
                 thread.execute("the start", supervisor::start);
             }
+            // after the take-over: until its workers are adopted, they would look like orphans to the reaper
+            thread.execute("the orphan reaper", () -> OrphanReaper.start(orphans));
             // after the start is queued: a change can only ask for a reload of a started supervisor
             watcher.ifPresent(ChangeWatcher::start);
             return exitCode.join();
@@ -203,6 +217,19 @@ public final class Daemon {
             return new ReloadResult(true, "gen=" + ok.generation() + " pid=" + ok.pid() + " serves");
         }
         return new ReloadResult(false, ((ReloadOutcome.Failed) outcome).reason());
+    }
+
+    /**
+     * Orphans of the workers (a daemonizing server's double fork) come back to endlessd rather than to
+     * init, so that it can reap them and stop them with their generation. As pid 1 this is implied.
+     */
+    private void becomeSubreaper() {
+        try {
+            Posix.becomeChildSubreaper();
+        } catch (IOException e) {
+            log.warn("{}: processes workers leave behind go to init, and endlessd cannot stop them with their"
+                    + " generation", e.getMessage());
+        }
     }
 
     /** When a service manager asked to be told ({@code Type=notify}), the notifier that tells it. */

@@ -22,6 +22,12 @@ public interface Libc {
     @SaveError
     int waitpid(int pid, @Out int[] status, int options);
 
+    @SaveError
+    int waitid(int idType, int id, Pointer info, int options);
+
+    @SaveError
+    int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
     int getuid();
 
     @SaveError

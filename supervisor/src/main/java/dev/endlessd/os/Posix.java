@@ -33,6 +33,15 @@ public final class Posix {
     private static final int F_SETFL = 4;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
+    private static final int ECHILD = 10;
+    private static final int PR_SET_CHILD_SUBREAPER = 36;
+    private static final int P_ALL = 0;
+    private static final int WNOHANG = 1;
+    private static final int WEXITED = 4;
+    private static final int WNOWAIT = 0x01000000;
+    /** sizeof(siginfo_t) on Linux, and where si_pid lies in it on 64-bit targets (after three ints and padding). */
+    private static final int SIGINFO_BYTES = 128;
+    private static final int SIGINFO_PID_OFFSET = 16;
     private static final short POLLIN = 0x001;
     private static final short POLLOUT = 0x004;
     private static final int POLLFD_BYTES = 8;
@@ -94,6 +103,54 @@ public final class Posix {
             }
         }
         return status[0];
+    }
+
+    /**
+     * Makes this process a child subreaper ({@code PR_SET_CHILD_SUBREAPER}): a process of its
+     * descendants that loses its parent is re-parented to it, rather than to the pid namespace's init,
+     * and must be reaped by it. Implied for pid 1; kept across execve.
+     */
+    public static void becomeChildSubreaper() throws ErrnoException {
+        if (LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
+            throw ErrnoException.last("prctl(PR_SET_CHILD_SUBREAPER)");
+        }
+    }
+
+    /**
+     * Blocks until some child of this process has exited, and names it without reaping it
+     * ({@code waitid(P_ALL, WEXITED|WNOWAIT)}): it stays a zombie, for whoever waits for it by pid.
+     *
+     * @return the pid of a child that has exited, or 0 when this process has no child at all
+     */
+    public static int peekExitedChild() throws ErrnoException {
+        Pointer info = Memory.allocateDirect(RUNTIME, SIGINFO_BYTES);
+        while (true) {
+            info.putInt(SIGINFO_PID_OFFSET, 0);
+            if (LIBC.waitid(P_ALL, 0, info, WEXITED | WNOWAIT) == 0) {
+                return info.getInt(SIGINFO_PID_OFFSET);
+            }
+            int errno = errno();
+            if (errno == ECHILD) {
+                return 0;
+            }
+            if (errno != EINTR) {
+                throw ErrnoException.last("waitid");
+            }
+        }
+    }
+
+    /**
+     * Reaps child {@code pid} if it has exited, without waiting.
+     *
+     * @return its raw wait status, or -1 when it has not exited or is not (any more) our child
+     */
+    public static int reapIfExited(int pid) {
+        int[] status = new int[1];
+        int reaped;
+        do {
+            reaped = LIBC.waitpid(pid, status, WNOHANG);
+        } while (reaped < 0 && errno() == EINTR);
+        return reaped == pid ? status[0] : -1;
     }
 
     /**

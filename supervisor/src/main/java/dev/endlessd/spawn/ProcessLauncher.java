@@ -28,6 +28,11 @@ public final class ProcessLauncher {
     private final ThreadFactory reapers;
     /** Spawned and not reaped yet: what {@link #killAll} reaches. */
     private final Set<Integer> live = ConcurrentHashMap.newKeySet();
+    /**
+     * Held from before a spawn until its pid is in {@link #live}, and notified after each reap: a
+     * reaper of orphans that sees a child exit learns for sure whether it is ours (see {@link #owns}).
+     */
+    private final Object children = new Object();
     private volatile ChildWatch watch = ChildWatch.NONE;
 
     public ProcessLauncher() {
@@ -54,17 +59,20 @@ public final class ProcessLauncher {
     public int spawn(SpawnRequest request, Consumer<ExitStatus> onExit) throws SpawnException {
         FdLayout layout = FdLayout.of(request.passedFds(), request.stdout(), request.stderr());
         int pid;
-        try {
-            pid = PosixSpawn.spawn(request.argv(), request.environment(), layout.steps(), layout.firstUnusedFd());
-        } catch (IOException e) {
-            throw new SpawnException(e.getMessage());
+        synchronized (children) {
+            try {
+                pid = PosixSpawn.spawn(request.argv(), request.environment(), layout.steps(), layout.firstUnusedFd());
+            } catch (IOException e) {
+                throw new SpawnException(e.getMessage());
+            }
+            live.add(pid);
         }
         try {
             reap(pid, onExit);
         } catch (RuntimeException | Error e) {
             Posix.kill(-pid, Signals.SIGKILL);
             Posix.waitpid(pid);
-            live.remove(pid);
+            reaped(pid);
             throw new SpawnException("cannot start a thread to wait for pid " + pid + " (" + e
                     + "); killed it: a process nobody waits for would become a zombie");
         }
@@ -97,11 +105,46 @@ public final class ProcessLauncher {
         return java.util.List.copyOf(live);
     }
 
+    /**
+     * Whether {@code pid}, a child of this process, was spawned or adopted here and is waited for by
+     * a reaper thread of its own. Exact even for a child spawned at this very moment: a spawn under
+     * way is waited for. Thread-safe.
+     */
+    public boolean owns(int pid) {
+        synchronized (children) {
+            return live.contains(pid);
+        }
+    }
+
+    /**
+     * Waits until child {@code pid}, which {@link #owns} said is ours, has been reaped by its own
+     * thread, for at most {@code timeoutMillis}. Thread-safe.
+     *
+     * @return whether it has been
+     */
+    public boolean awaitReaped(int pid, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        synchronized (children) {
+            long left;
+            while (live.contains(pid) && (left = deadline - System.nanoTime()) > 0) {
+                children.wait(Math.max(1, left / 1_000_000));
+            }
+            return !live.contains(pid);
+        }
+    }
+
+    private void reaped(int pid) {
+        synchronized (children) {
+            live.remove(pid);
+            children.notifyAll();
+        }
+    }
+
     private void reap(int pid, Consumer<ExitStatus> onExit) {
         live.add(pid);
         watch.watch(pid);
         Thread reaper = reapers.newThread(() -> reap(pid, Posix::waitpid, status -> {
-            live.remove(pid);
+            reaped(pid);
             watch.forget(pid);
             onExit.accept(status);
         }));

@@ -29,6 +29,28 @@ public final class Requirements {
         require(Files.isExecutable(tool), "needs " + tool + " (package " + fromPackage + "), which is not installed");
     }
 
+    /**
+     * That this process may run a command as pid 1 of a new pid namespace with its own /proc
+     * ({@code unshare --pid --fork --mount-proc}): root, or a kernel and container that allow it.
+     */
+    public static void assumeUnshare(String forWhat) {
+        Path unshare = Path.of("/usr/bin/unshare");
+        assumeInstalled(unshare, "util-linux");
+        String why;
+        try {
+            Process probe = new ProcessBuilder(unshare.toString(), "--pid", "--fork", "--mount-proc", "true")
+                    .redirectErrorStream(true).start();
+            String output = new String(probe.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            why = probe.waitFor() == 0 ? null : "unshare --pid --fork --mount-proc is not allowed here (" + output + ")";
+        } catch (java.io.IOException e) {
+            why = "cannot run unshare: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            why = "interrupted";
+        }
+        require(why == null, "needs a pid namespace of its own " + forWhat + ": " + why);
+    }
+
     private static void require(boolean met, String why) {
         if (!met && "1".equals(System.getenv(REQUIRE_ALL))) {
             Assertions.fail(why + "; " + REQUIRE_ALL + "=1 makes this a failure instead of a skip");
