@@ -17,8 +17,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,9 +39,26 @@ class OrphansIT {
     @TempDir
     Path dir;
 
+    /** Every detached copy the tests' workers made, killed whatever the outcome: none is in a group the daemon's close kills. */
+    private final List<DaemonProcess> daemons = new ArrayList<>();
+
+    @AfterEach
+    void killDetachedCopies() {
+        for (DaemonProcess daemon : daemons) {
+            daemon.logMatches("daemonized as pid (\\d+)")
+                    .forEach(match -> Posix.kill(Integer.parseInt(match.group(1)), Signals.SIGKILL));
+        }
+    }
+
+    private DaemonProcess start(String... args) throws IOException {
+        DaemonProcess daemon = DaemonProcess.start(dir, args);
+        daemons.add(daemon);
+        return daemon;
+    }
+
     @Test
     void fiftyOrphansOfAWorkerAreReapedAndTheWorkersOwnExitStatusStaysItsOwn() throws Exception {
-        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd",
+        try (DaemonProcess daemon = start("--cmd",
                 Fixture.worker("--leave-orphans", Integer.toString(ORPHANS), "--orphan-life", "0.3"),
                 "--listen", "127.0.0.1:0")) {
             int worker = daemon.awaitServing(1);
@@ -57,7 +77,7 @@ class OrphansIT {
 
     @Test
     void aDaemonizingWorkerNoLongerAnswersAfterAReloadAndAStopFreesItsPort() throws Exception {
-        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", Fixture.worker("--daemonize"),
+        try (DaemonProcess daemon = start("--cmd", Fixture.worker("--daemonize"),
                 "--listen", "127.0.0.1:0")) {
             int first = daemon.awaitServing(1);
             int detached = Integer.parseInt(daemon.awaitLog("worker " + first + ": daemonized as pid (\\d+)").group(1));
@@ -86,7 +106,7 @@ class OrphansIT {
 
     @Test
     void anOrphanThatIgnoresSigtermIsKilledAfterTheDrainTimeoutAndTheStopExitsOne() throws Exception {
-        try (DaemonProcess daemon = DaemonProcess.start(dir, "--drain-timeout", "1s",
+        try (DaemonProcess daemon = start("--drain-timeout", "1s",
                 "--cmd", Fixture.worker("--daemonize", "--ignore-term"), "--listen", "127.0.0.1:0")) {
             int first = daemon.awaitServing(1);
             int detached = Integer.parseInt(daemon.awaitLog("worker " + first + ": daemonized as pid (\\d+)").group(1));
@@ -105,10 +125,9 @@ class OrphansIT {
     @Test
     void aStrangerHoldingAListenerIsNamedAndLeftAlone() throws Exception {
         String stranger = "env -u ENDLESSD_GENERATION " + Fixture.worker("--daemonize");
-        int detached = 0;
-        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", stranger, "--listen", "127.0.0.1:0")) {
+        try (DaemonProcess daemon = start("--cmd", stranger, "--listen", "127.0.0.1:0")) {
             int first = daemon.awaitServing(1);
-            detached = Integer.parseInt(daemon.awaitLog("worker " + first + ": daemonized as pid (\\d+)").group(1));
+            int detached = Integer.parseInt(daemon.awaitLog("worker " + first + ": daemonized as pid (\\d+)").group(1));
             int port = daemon.port();
 
             daemon.signal(Signals.SIGHUP);
@@ -117,10 +136,6 @@ class OrphansIT {
             daemon.awaitLog("orphan pid=" + detached + " belongs to no generation of endlessd\\[default\\] .*; it holds"
                     + " listener\\(s\\) .*127\\.0\\.0\\.1:" + port);
             assertTrue(processExists(detached), "endlessd cannot tell whose it is, so it does not stop it");
-        } finally {
-            if (detached > 0) {
-                Posix.kill(detached, Signals.SIGKILL);
-            }
         }
     }
 
