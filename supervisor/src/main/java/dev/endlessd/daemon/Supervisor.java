@@ -267,6 +267,7 @@ public final class Supervisor implements WorkerEvents {
                 leftoverGroups.add(leftover);
                 watchLeftoverGroup(leftover, group.killAtNanos());
             }
+            sweepOrphans(); // the previous code's watch on them ended with its event loop
             Optional<Worker> serving = serving();
             if (serving.isPresent()) {
                 enter(Phase.SERVING, "serving: " + serving.get(), null);

@@ -33,8 +33,43 @@ final class ProcView {
         }
     }
 
-    /** The children of {@code parent}, zombies included. */
-    static List<Stat> childrenOf(int parent) {
+    /**
+     * The children of this process, zombies included. Read from each thread's
+     * {@code /proc/self/task/TID/children} (a child's parent is the thread that forked it, or the one
+     * an orphan was handed to): a few small files rather than the whole process table; where the
+     * kernel lacks them ({@code CONFIG_PROC_CHILDREN}), every process's stat is read instead.
+     *
+     * @param self this process's pid, as this /proc numbers it
+     */
+    static List<Stat> childrenOf(int self) {
+        List<Stat> children = new ArrayList<>();
+        boolean listed = false;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve("self").resolve("task"))) {
+            for (Path task : tasks) {
+                String text;
+                try {
+                    text = Files.readString(task.resolve("children"), StandardCharsets.US_ASCII);
+                } catch (java.nio.file.NoSuchFileException noSuchFile) {
+                    if (Files.isDirectory(task)) {
+                        listed = false; // the thread is there, its children file is not: no CONFIG_PROC_CHILDREN
+                        break;
+                    }
+                    continue; // the thread ended meanwhile
+                }
+                listed = true;
+                for (String pid : text.trim().split(" ")) {
+                    if (!pid.isEmpty()) {
+                        stat(Integer.parseInt(pid)).filter(stat -> stat.ppid() == self).ifPresent(children::add);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            listed = false;
+        }
+        return listed ? children : scanForChildrenOf(self);
+    }
+
+    private static List<Stat> scanForChildrenOf(int parent) {
         List<Stat> children = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC)) {
             for (Path entry : entries) {
