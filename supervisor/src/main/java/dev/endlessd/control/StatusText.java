@@ -4,6 +4,7 @@ import dev.endlessd.time.Durations;
 import dev.endlessd.daemon.ReloadOutcome;
 import dev.endlessd.daemon.ReloadRecord;
 import dev.endlessd.daemon.WorkerSnapshot;
+import dev.endlessd.daemon.WorkerState;
 import dev.endlessd.log.PeerText;
 import dev.endlessd.socket.Listener;
 import dev.endlessd.watch.WatchStatus;
@@ -50,8 +51,11 @@ final class StatusText {
     private static String worker(WorkerSnapshot worker) {
         String line = String.format(Locale.US, "  gen=%-4d pid=%-8d %-9s up %-8s", worker.generation(), worker.pid(),
                 worker.state().label(), Durations.format(worker.age()));
+        String probation = worker.state() == WorkerState.PROBATION
+                ? " replaces the serving worker in " + Durations.format(worker.probationLeft()) + " unless it exits"
+                : "";
         String status = worker.status().isEmpty() ? "" : " " + PeerText.terminalSafe(worker.status());
-        return (line + status).stripTrailing() + "\n";
+        return (line + probation + status).stripTrailing() + "\n";
     }
 
     private static String lastReload(ReloadRecord last, StatusReport report) {

@@ -7,6 +7,8 @@ import java.time.Duration;
  *
  * @param age    time since spawn
  * @param status the last {@code STATUS=} the worker sent, or ""
+ * @param probationLeft how long until a worker on probation replaces the serving one; zero for any other
  */
-public record WorkerSnapshot(long generation, int pid, WorkerState state, Duration age, String status) {
+public record WorkerSnapshot(long generation, int pid, WorkerState state, Duration age, String status,
+                             Duration probationLeft) {
 }

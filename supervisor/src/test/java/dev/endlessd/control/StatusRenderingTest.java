@@ -29,8 +29,8 @@ class StatusRenderingTest {
             List.of(new Listener("web", "127.0.0.1:8080", 5, null), new Listener("admin", "unix:/run/a.sock", 6, null)));
 
     private static final WorkerSnapshot SERVING = new WorkerSnapshot(8, 4242, WorkerState.READY, Duration.ofSeconds(30),
-            "serving \"gen\" 8\u001b[2J");
-    private static final WorkerSnapshot DRAINING = new WorkerSnapshot(7, 4141, WorkerState.DRAINING, Duration.ofMinutes(2), "");
+            "serving \"gen\" 8\u001b[2J", Duration.ZERO);
+    private static final WorkerSnapshot DRAINING = new WorkerSnapshot(7, 4141, WorkerState.DRAINING, Duration.ofMinutes(2), "", Duration.ZERO);
 
     private static StatusReport report(Optional<ReloadRecord> last, WorkerSnapshot... workers) {
         return new StatusReport(DAEMON, new SupervisorSnapshot(Phase.SERVING, List.of(workers), last), NOW);
