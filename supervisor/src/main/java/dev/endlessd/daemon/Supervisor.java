@@ -43,6 +43,16 @@ public final class Supervisor implements WorkerEvents {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
     private static final Duration LEFTOVER_POLL = Duration.ofMillis(200);
     private static final Duration ORPHAN_POLL = Duration.ofMillis(200);
+    /**
+     * The commonest first-run mistake is a server that binds the port itself: endlessd already holds it,
+     * so the server fails with "Address already in use" and exits before READY. Its stderr is the
+     * worker's own and goes straight to the log, so the cause is named on every such exit instead.
+     */
+    static final String FIRST_WORKER_HINT = "if it said \"Address already in use\": endlessd holds the listening"
+            + " sockets, so the server must take them from fd 3 on (LISTEN_FDS, as with systemd socket activation)"
+            + " instead of binding the port itself; a Java server gets that from endlessd's Java agent (keep"
+            + " --java-agent=on); see the README, \"What your server is responsible for\" and \"Java apps: nothing to"
+            + " change\"";
 
     /** The one worker being started, who waits to hear how it went, and who asked for another meanwhile. */
     private static final class Attempt {
@@ -469,7 +479,8 @@ public final class Supervisor implements WorkerEvents {
             case STARTING -> {
                 log.warn("{} exited before it was ready: {}", worker, status);
                 if (attempt != null && attempt.worker == worker) {
-                    candidateFailed("worker exited with " + status + " before it was ready");
+                    candidateFailed("worker exited with " + status + " before it was ready"
+                            + (attempt.phase == Phase.LAUNCHING && !status.commandNotRun() ? "; " + FIRST_WORKER_HINT : ""));
                 }
             }
             case PROBATION -> {
