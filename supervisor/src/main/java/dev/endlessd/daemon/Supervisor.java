@@ -602,6 +602,7 @@ public final class Supervisor implements WorkerEvents {
                 Durations.format(probation), previous);
         enter(Phase.RELOADING, "reloading: " + worker + " on probation for " + Durations.format(probation) + "; "
                 + previous + " serves", attempt);
+        givePriorityBack(worker);
         Timers.Timer timer = arm("the probation of " + worker, probation,
                 () -> probationPassed(worker, "alive " + Durations.format(probation) + " after READY"));
         if (timer == null) {
@@ -623,6 +624,15 @@ public final class Supervisor implements WorkerEvents {
         });
     }
 
+    /** It takes connections now: the CPU priority it started without is its own again (once; again is a no-op). */
+    private void givePriorityBack(Worker worker) {
+        try {
+            starter.ready(worker);
+        } catch (RuntimeException | Error e) {
+            log.error("{}: could not finish making it a serving worker", worker, e);
+        }
+    }
+
     /** {@code worker} becomes the serving worker: every other ready one drains, and the attempt is settled. */
     private void takeOver(Worker worker, Optional<Worker> previous) {
         Attempt settled = attempt;
@@ -639,11 +649,7 @@ public final class Supervisor implements WorkerEvents {
         } else {
             log.info("{} serves ({})", worker, settled.kind());
         }
-        try {
-            starter.ready(worker);
-        } catch (RuntimeException | Error e) {
-            log.error("{}: could not finish making it the serving worker", worker, e);
-        }
+        givePriorityBack(worker);
         tell(settled.waiters, outcome);
         runQueued(settled.queued);
     }

@@ -408,6 +408,7 @@ class SupervisorTest {
         assertEquals(Phase.RELOADING, supervisor.phase());
         assertEquals(List.of(), starter.signalsTo(old));
         assertEquals(List.of(), outcomes, "the reload is not settled before the probation passed");
+        assertTrue(starter.promoted.contains(fresh), "it takes connections: its start-up CPU priority is over");
         timers.advance(Duration.ofMillis(1200));
         WorkerSnapshot onProbation = supervisor.snapshot().workers().get(1);
         assertEquals(Duration.ofMillis(1800), onProbation.probationLeft());
@@ -423,14 +424,22 @@ class SupervisorTest {
         assertEquals(Duration.ofSeconds(4), supervisor.snapshot().lastReload().orElseThrow().took());
     }
 
+    /** A supervisor with a probation, whose gen=1 serves and whose gen=2, reloaded for {@code outcomes}, is on it. */
+    private Worker onProbation(List<ReloadOutcome> outcomes) {
+        supervisor = supervisorOnProbation();
+        serving();
+        supervisor.reload("test", outcomes::add);
+        Worker fresh = starter.last();
+        ready(fresh);
+        assertEquals(WorkerState.PROBATION, fresh.state());
+        return fresh;
+    }
+
     @Test
     void aWorkerThatExitsDuringItsProbationFailsTheReloadKeepsTheOldOneAndIsNotRestarted() {
-        supervisor = supervisorOnProbation();
-        Worker old = serving();
         List<ReloadOutcome> outcomes = new ArrayList<>();
-        supervisor.reload("test", outcomes::add);
-        Worker bad = starter.last();
-        ready(bad);
+        Worker bad = onProbation(outcomes);
+        Worker old = starter.started.get(0);
         timers.advance(Duration.ofMillis(900));
 
         supervisor.exited(bad, ExitStatus.exited(4));
@@ -461,13 +470,9 @@ class SupervisorTest {
 
     @Test
     void aReloadAskedForDuringProbationRunsOnceItHasPassed() {
-        supervisor = supervisorOnProbation();
-        serving();
         List<ReloadOutcome> first = new ArrayList<>();
         List<ReloadOutcome> second = new ArrayList<>();
-        supervisor.reload("test", first::add);
-        Worker probation = starter.last();
-        ready(probation);
+        Worker probation = onProbation(first);
 
         supervisor.reload("test", second::add);
         assertEquals(2, starter.started.size(), "queued, not started beside the worker on probation");
@@ -484,12 +489,9 @@ class SupervisorTest {
 
     @Test
     void theServingWorkerDyingDuringAProbationLeavesTheNewOneToFinishIt() {
-        supervisor = supervisorOnProbation();
-        Worker old = serving();
         List<ReloadOutcome> outcomes = new ArrayList<>();
-        supervisor.reload("test", outcomes::add);
-        Worker fresh = starter.last();
-        ready(fresh);
+        Worker fresh = onProbation(outcomes);
+        Worker old = starter.started.get(0);
 
         supervisor.exited(old, ExitStatus.exited(1));
         assertEquals(Phase.RELOADING, supervisor.phase());
@@ -503,12 +505,9 @@ class SupervisorTest {
 
     @Test
     void stoppingDuringAProbationDrainsBothAndTellsTheWaiter() {
-        supervisor = supervisorOnProbation();
-        Worker old = serving();
         List<ReloadOutcome> outcomes = new ArrayList<>();
-        supervisor.reload("test", outcomes::add);
-        Worker fresh = starter.last();
-        ready(fresh);
+        Worker fresh = onProbation(outcomes);
+        Worker old = starter.started.get(0);
 
         supervisor.stop("SIGTERM");
 
