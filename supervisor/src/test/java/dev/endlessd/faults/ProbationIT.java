@@ -70,7 +70,7 @@ class ProbationIT {
             for (int i = 0; i < 5; i++) {
                 assertEquals(serving, Http.get(daemon.port(), "/").workerPid(), "the old worker serves on");
             }
-            assertEquals(List.of((long) serving), workersOf(daemon),
+            assertEquals(List.of((long) serving), Proc.workersOf(daemon.pid()).stream().map(Proc.Stat::pid).toList(),
                     "the supervisor's only worker is the old one: the bad version was not restarted");
             assertFalse(daemon.log().contains("gen=3"), "nothing was started after it:\n" + daemon.log());
             assertFalse(daemon.log().contains("restarting in"), daemon.log());
@@ -80,17 +80,6 @@ class ProbationIT {
             assertTrue(status.out().contains("reload failed: gen=2: gen=2 pid=" + bad + " exited with exit status 1"),
                     status.out());
         }
-    }
-
-    /** The supervisor's children that run the fixture (not its guard process). */
-    private static List<Long> workersOf(DaemonProcess daemon) {
-        return Proc.childrenOf(daemon.pid()).stream().map(Proc.Stat::pid).filter(pid -> {
-            try {
-                return Files.readString(Path.of("/proc", pid.toString(), "cmdline")).contains("worker.py");
-            } catch (IOException gone) {
-                return false;
-            }
-        }).toList();
     }
 
     /**
