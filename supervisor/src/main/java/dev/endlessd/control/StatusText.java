@@ -21,6 +21,7 @@ final class StatusText {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.US, "endlessd '%s' pid %d: %s, up %s (version %s)%n", daemon.name(),
                 daemon.pid(), report.supervisor().phase().label(), Durations.format(report.uptime()), daemon.version()));
+        daemon.lastUpgrade().ifPresent(upgrade -> out.append(lastUpgrade(upgrade, report)));
         out.append("control socket: ").append(daemon.controlSocket()).append('\n');
         out.append("listeners:\n");
         for (Listener listener : daemon.listeners()) {
@@ -46,6 +47,19 @@ final class StatusText {
                             + result.description()).orElse("reloading");
         }).orElse("none");
         return "reload on change: " + PeerText.terminalSafe(paths) + "\nlast change: " + last + "\n";
+    }
+
+    private static String lastUpgrade(LastUpgrade upgrade, StatusReport report) {
+        Duration ago = Duration.between(upgrade.at(), report.now());
+        StringBuilder line = new StringBuilder(String.format(Locale.US,
+                "last upgrade: from version %s, %s ago (upgrade %d of this process; the new code served after %s)",
+                upgrade.from(), Durations.format(ago.isNegative() ? Duration.ZERO : ago), upgrade.number(),
+                Durations.format(upgrade.took())));
+        if (!upgrade.problems().isEmpty()) {
+            line.append("\n  take-over incomplete:");
+            upgrade.problems().forEach(problem -> line.append("\n  ").append(problem));
+        }
+        return line.append('\n').toString();
     }
 
     private static String worker(WorkerSnapshot worker) {

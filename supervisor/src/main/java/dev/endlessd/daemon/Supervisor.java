@@ -262,15 +262,20 @@ public final class Supervisor implements WorkerEvents {
      * process's children), their timers, the generation counter, the last reload, and the reloads
      * asked for during the upgrade, which run now. With no worker serving, one is started.
      *
+     * A part that cannot be taken over does not stop the rest: a worker whose notify socket is
+     * lost is still reaped, drained and replaced by the next reload.
+     *
      * @param queuedReloads the reloads asked for during the upgrade, one waiter each
+     * @return what could not be taken over, one sentence each; empty when all was
      */
-    public void resume(Handoff.Supervision state, List<Consumer<ReloadOutcome>> queuedReloads) {
+    public List<String> resume(Handoff.Supervision state, List<Consumer<ReloadOutcome>> queuedReloads) {
+        List<String> problems = new ArrayList<>();
         handle(Event.RESUME, rule -> {
             lastGeneration = state.lastGeneration();
             lastReload = state.lastReload().map(Supervisor::record).orElse(null);
             long now = timers.nanoTime();
             for (Handoff.CarriedWorker carried : state.workers()) {
-                adopt(carried, now);
+                adopt(carried, now).ifPresent(problems::add);
             }
             for (Handoff.LeftoverGroup group : state.leftoverGroups()) {
                 Worker leftover = Worker.carried(0, group.pgid(), WorkerState.EXITED, now, now, now, "");
@@ -293,18 +298,22 @@ public final class Supervisor implements WorkerEvents {
                 runQueued(queuedReloads);
             }
         });
+        return problems;
     }
 
-    private void adopt(Handoff.CarriedWorker carried, long now) {
+    /** @return why the worker was only partly taken over, if it was */
+    private Optional<String> adopt(Handoff.CarriedWorker carried, long now) {
         WorkerState state = carried.state() == Handoff.CarriedState.READY ? WorkerState.READY : WorkerState.DRAINING;
         Worker worker = Worker.carried(carried.generation(), carried.pid(), state, carried.startedNanos(),
                 carried.readyNanos(), carried.drainingSinceNanos(), carried.status());
         workers.add(worker);
+        Optional<String> problem = Optional.empty();
         try {
             starter.adopt(worker, carried.notifyFd(), carried.notifyPath(), this);
         } catch (IOException | RuntimeException e) {
-            log.error("{}: cannot read its notify socket after the upgrade ({}); it is still reaped", worker,
-                    e.getMessage());
+            problem = Optional.of(worker + ": its notify socket is not taken over whole (" + e.getMessage() + "); it"
+                    + " serves and is still reaped and drained: reload to replace it");
+            log.error("{}", problem.get());
         }
         if (state == WorkerState.DRAINING) {
             Duration left = settings.drainTimeout().minusNanos(now - carried.drainingSinceNanos());
@@ -316,6 +325,7 @@ public final class Supervisor implements WorkerEvents {
                 worker.drainTimer(timer);
             }
         }
+        return problem;
     }
 
     private void beginUpgrade(String origin, List<UpgradeWaiter> waiters) {

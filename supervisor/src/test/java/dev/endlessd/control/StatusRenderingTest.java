@@ -62,6 +62,42 @@ class StatusRenderingTest {
         assertEquals("serving \"gen\" 8\u001b[2J", json.get("workers").get(1).get("status").asText());
     }
 
+    private static StatusReport upgraded(String... problems) {
+        LastUpgrade upgrade = new LastUpgrade(NOW.minusSeconds(90), "1.2.2", 3, Duration.ofMillis(812));
+        for (String problem : problems) {
+            upgrade.problem(problem);
+        }
+        DaemonInfo daemon = new DaemonInfo(DAEMON.name(), DAEMON.version(), DAEMON.pid(), DAEMON.startedAt(),
+                DAEMON.controlSocket(), DAEMON.listeners(), Optional.of(upgrade));
+        return new StatusReport(daemon, new SupervisorSnapshot(Phase.SERVING, List.of(SERVING), Optional.empty()), NOW);
+    }
+
+    @Test
+    void statusTellsTheRunningVersionAndWhenTheSupervisorLastUpgraded() throws Exception {
+        String text = StatusText.render(upgraded());
+        assertTrue(text.contains("(version 1.2.3)"), text);
+        assertTrue(text.contains("last upgrade: from version 1.2.2, 1m30s ago (upgrade 3 of this process; the new"
+                + " code served after 812 ms)\n"), text);
+        assertTrue(!text.contains("take-over incomplete"), text);
+
+        JsonNode json = new ObjectMapper().readTree(StatusJson.render(upgraded())).get("last_upgrade");
+        assertEquals("2026-11-25T10:01:00Z", json.get("at").asText());
+        assertEquals("1.2.2", json.get("from_version").asText());
+        assertEquals(3, json.get("number").asInt());
+        assertEquals(812, json.get("took_ms").asLong());
+        assertEquals(0, json.get("problems").size());
+        assertTrue(new ObjectMapper().readTree(StatusJson.render(report(succeeded(), SERVING))).get("last_upgrade").isNull());
+    }
+
+    @Test
+    void statusListsWhatAnUpgradeCouldNotTakeOver() throws Exception {
+        String text = StatusText.render(upgraded("gen=8 pid=4242: its notify socket is not taken over whole"));
+        assertTrue(text.contains("take-over incomplete:\n  gen=8 pid=4242: its notify socket is not taken over whole\n"),
+                text);
+        JsonNode json = new ObjectMapper().readTree(StatusJson.render(upgraded("a", "b"))).get("last_upgrade");
+        assertEquals(List.of("a", "b"), List.of(json.get("problems").get(0).asText(), json.get("problems").get(1).asText()));
+    }
+
     @Test
     void jsonTellsTheLastReloadsOutcomeAndDuration() throws Exception {
         JsonNode ok = new ObjectMapper().readTree(StatusJson.render(report(succeeded(), SERVING))).get("last_reload");
