@@ -159,7 +159,7 @@ class SystemdContainerIT {
     void upgradingThePackageUpgradesRunningInstancesInPlace() throws Exception {
         String pid = mainPid("endlessd@web.service");
         List<Command.Result> upgrades = new ArrayList<>();
-        LoadRun.Result load = underLoad("endlessd@web.service", 8081, 2, () -> {
+        LoadRun.Result load = underLoad("endlessd@web.service", 8081, 1, () -> {
             // the same version again: dpkg runs the upgrade path (prerm upgrade, postinst configure OLD-VERSION),
             // first with a policy-rc.d that forbids service actions, then without
             container.write(POLICY, "#!/bin/sh\nexit 101\n");
