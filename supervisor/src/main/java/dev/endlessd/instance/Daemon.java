@@ -157,6 +157,10 @@ public final class Daemon {
                         state.writtenBy(), state.upgrades(), Duration.between(state.upgradedAt(), Instant.now())));
                 DaemonInfo info = new DaemonInfo(config.serviceName(), version, pid, startedAt, files.controlSocket(),
                         listeners, upgraded);
+                // Queued before the carried control socket is served: a reload asked for in between then finds
+                // the taken-over workers, not a supervisor that has not started.
+                handoff.ifPresent(state ->
+                        thread.execute("the take-over", () -> resume(supervisor, state, upgraded.orElseThrow())));
                 ControlServer control = openControlSocket(loop, supervisor, info, () -> watcher.map(ChangeWatcher::status));
                 try {
                     supervisor.upgrader(new SelfUpgrade(new SelfUpgrade.Held(pid, version, startedAt,
@@ -165,7 +169,7 @@ public final class Daemon {
                     log.info("endlessd {} pid={} listening on {}; runtime directory {}; control socket {}; command: {}",
                             version, pid, describe(listeners), runtimeDirectory.path(), files.controlSocket(),
                             config.command());
-                    return superviseUntilStopped(thread, supervisor, watcher, orphans, upgraded);
+                    return superviseUntilStopped(thread, supervisor, watcher, orphans);
                 } finally {
                     control.close();
                 }
@@ -178,17 +182,16 @@ public final class Daemon {
     }
 
     private int superviseUntilStopped(SupervisorThread thread, Supervisor supervisor, Optional<ChangeWatcher> watcher,
-                                      Orphans orphans, Optional<LastUpgrade> upgraded) throws StartupException {
+                                      Orphans orphans) throws StartupException {
         PidFile pidFile = PidFile.write(files.pidFile(), pid);
         try {
             handoff.ifPresent(SelfUpgrade::restoreSignals);
             installSignalHandlers(thread, supervisor);
-            if (handoff.isPresent()) {
-                thread.execute("the take-over", () -> resume(supervisor, handoff.get(), upgraded.orElseThrow()));
-            } else {
+            if (handoff.isEmpty()) {
                 thread.execute("the start", supervisor::start);
             }
-            // after the take-over: until its workers are adopted, they would look like orphans to the reaper
+            // after the take-over (queued before the control socket opened): until its workers are adopted, they
+            // would look like orphans to the reaper
             thread.execute("the orphan reaper", () -> OrphanReaper.start(orphans));
             // after the start is queued: a change can only ask for a reload of a started supervisor
             watcher.ifPresent(ChangeWatcher::start);
