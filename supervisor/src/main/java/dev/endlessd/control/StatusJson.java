@@ -79,6 +79,7 @@ final class StatusJson {
                 .name("state").value(worker.state().label())
                 .name("uptime_ms").value(worker.age().toMillis())
                 .name("status").value(worker.status())
+                .name("java_cache").value(worker.javaCache().label())
                 .endObject();
     }
 

@@ -51,7 +51,8 @@ final class StatusText {
         String line = String.format(Locale.US, "  gen=%-4d pid=%-8d %-9s up %-8s", worker.generation(), worker.pid(),
                 worker.state().label(), Durations.format(worker.age()));
         String status = worker.status().isEmpty() ? "" : " " + PeerText.terminalSafe(worker.status());
-        return (line + status).stripTrailing() + "\n";
+        String cache = worker.javaCache().text().isEmpty() ? "" : " [" + worker.javaCache().text() + "]";
+        return (line + status + cache).stripTrailing() + "\n";
     }
 
     private static String lastReload(ReloadRecord last, StatusReport report) {

@@ -1,12 +1,19 @@
 package dev.endlessd.daemon;
 
+import dev.endlessd.jvmcache.CacheUse;
 import java.time.Duration;
 
 /**
  * A worker as {@code endlessd status} shows it.
  *
- * @param age    time since spawn
- * @param status the last {@code STATUS=} the worker sent, or ""
+ * @param age       time since spawn
+ * @param status    the last {@code STATUS=} the worker sent, or ""
+ * @param javaCache whether its JVM started from the Java cache ({@code --java-cache})
  */
-public record WorkerSnapshot(long generation, int pid, WorkerState state, Duration age, String status) {
+public record WorkerSnapshot(long generation, int pid, WorkerState state, Duration age, String status,
+                             CacheUse javaCache) {
+
+    public WorkerSnapshot(long generation, int pid, WorkerState state, Duration age, String status) {
+        this(generation, pid, state, age, status, CacheUse.NONE);
+    }
 }
