@@ -76,8 +76,7 @@ final class ArchiveStore {
     /** Where generation {@code generation} writes; whatever an earlier run left there is removed. */
     Path incoming(long generation, Flavor flavor) throws IOException {
         Path incoming = directory.resolve("incoming-" + OWN_PID + "-gen" + generation + "." + flavor.extension());
-        Files.deleteIfExists(incoming);
-        Files.deleteIfExists(incoming.resolveSibling(incoming.getFileName() + ".config")); // the AOT training record
+        discard(incoming);
         return incoming;
     }
 
@@ -122,9 +121,14 @@ final class ArchiveStore {
             }
             return Optional.of(published);
         } finally {
-            Files.deleteIfExists(incoming);
-            Files.deleteIfExists(incoming.resolveSibling(incoming.getFileName() + ".config"));
+            discard(incoming);
         }
+    }
+
+    /** Removes a generation's incoming file and what its JVM wrote beside it (the AOT training record). */
+    void discard(Path incoming) throws IOException {
+        Files.deleteIfExists(incoming);
+        Files.deleteIfExists(incoming.resolveSibling(incoming.getFileName() + ".config"));
     }
 
     /** Removes {@code archive} unless its name now stands for another file (a newer archive published meanwhile). */

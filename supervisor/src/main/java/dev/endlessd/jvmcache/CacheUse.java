@@ -6,6 +6,8 @@ public enum CacheUse {
     NONE("", "none"),
     /** Started cold; writes the archive as it exits after serving. */
     WRITING("java cache: started cold, writes it on exit", "writing"),
+    /** Started cold while an older generation writes the archive: a second writer would only redo its work. */
+    COLD("java cache: started cold, an older generation writes it", "cold"),
     /** Given the archive; whether the JVM took it is known once it is ready. */
     OFFERED("java cache: starting from it", "offered"),
     /** Ready, and its JVM maps the archive. */

@@ -76,12 +76,18 @@ enum Flavor {
         };
     }
 
-    /** Start without an archive and write one to {@code output} at exit. */
+    /**
+     * Start without an archive and write one to {@code output} at exit. Writing, the JVM warns of every
+     * class it leaves out (dozens: the agent's ASM, JFR events, classes that failed verification) and
+     * nothing of it needs action: the write is told to report errors only. A refused archive is still
+     * named at warning level when a JVM starts from one.
+     */
     List<String> writeAtExit(Path output) {
         return switch (this) {
-            case DYNAMIC_AT_EXIT -> with(AGENT_ARCHIVING, "-XX:ArchiveClassesAtExit=" + output);
-            case DYNAMIC_AUTO -> with(AGENT_ARCHIVING, "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + output);
-            case AOT_CACHE -> List.of("-XX:AOTCacheOutput=" + output);
+            case DYNAMIC_AT_EXIT -> with(AGENT_ARCHIVING, "-XX:ArchiveClassesAtExit=" + output, "-Xlog:cds=error");
+            case DYNAMIC_AUTO -> with(AGENT_ARCHIVING, "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + output,
+                    "-Xlog:cds=error");
+            case AOT_CACHE -> List.of("-XX:AOTCacheOutput=" + output, "-Xlog:aot=error");
         };
     }
 

@@ -37,6 +37,8 @@ public final class JavaCache {
     private final Path workingDirectory;
     private final ExecutorService publisher;
     private String lastReasonWithout = "";
+    /** Keys some live generation writes an archive for: a second writer would only redo its work. */
+    private final java.util.Set<String> keysBeingWritten = new java.util.HashSet<>();
 
     private JavaCache(Optional<ArchiveStore> store, String command, Path workingDirectory) {
         this.store = store;
@@ -130,7 +132,13 @@ public final class JavaCache {
         } else if (archive.isPresent()) {
             options = flavor.startFrom(archive.get().path());
             start = new CachedStart(this, generation, Optional.of(flavor), key, archive, Optional.empty(), CacheUse.OFFERED);
+        } else if (keysBeingWritten.contains(key)) {
+            log.info("gen={} starts cold: an older generation writes the java cache for this JVM and command as it"
+                    + " exits", generation);
+            return new CachedStart(this, generation, Optional.of(flavor), key, Optional.empty(), Optional.empty(),
+                    CacheUse.COLD);
         } else {
+            keysBeingWritten.add(key);
             Path output = archives.incoming(generation, flavor);
             options = flavor.writeAtExit(output);
             start = new CachedStart(this, generation, Optional.of(flavor), key, Optional.empty(), Optional.of(output),
@@ -173,13 +181,16 @@ public final class JavaCache {
         if (start.writes().isEmpty()) {
             return;
         }
+        if (start.from().isEmpty()) {
+            keysBeingWritten.remove(start.key());
+        }
         Path output = start.writes().get();
         if (!served || !exitedNormally) {
             if (served && start.use() == CacheUse.WRITING) {
                 log.warn("{} was killed before its java cache was whole (raise --drain-timeout if it needs longer to"
                         + " exit): not kept", start);
             }
-            publisher.execute(() -> deleteQuietly(output));
+            publisher.execute(() -> discardIncoming(output));
             return;
         }
         Optional<Long> unchanged = start.use() == CacheUse.USED ? start.from().map(ArchiveStore.Archive::inode)
@@ -208,11 +219,11 @@ public final class JavaCache {
         }
     }
 
-    private void deleteQuietly(Path file) {
+    private void discardIncoming(Path incoming) {
         try {
-            java.nio.file.Files.deleteIfExists(file);
+            store.get().discard(incoming);
         } catch (IOException e) {
-            log.debug("cannot remove {}: {}", file, describe(e));
+            log.debug("cannot remove {}: {}", incoming, describe(e));
         }
     }
 
