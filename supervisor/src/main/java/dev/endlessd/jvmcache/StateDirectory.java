@@ -14,7 +14,8 @@ import java.util.Set;
 
 /**
  * Where an instance keeps what must outlive a boot (the runtime directory is wiped at each one):
- * {@code $STATE_DIRECTORY/NAME} under a unit with {@code StateDirectory=}, {@code /var/lib/endlessd/NAME}
+ * {@code $STATE_DIRECTORY} under a unit with {@code StateDirectory=endlessd/NAME} (or
+ * {@code $STATE_DIRECTORY/NAME} when its last component is not NAME), {@code /var/lib/endlessd/NAME}
  * for root, {@code ${XDG_STATE_HOME:-~/.local/state}/endlessd/NAME} for other users. The Java cache lives
  * in its {@code java-cache} subdirectory.
  *
@@ -40,7 +41,10 @@ final class StateDirectory {
         Path base;
         String state = environment.get("STATE_DIRECTORY");
         if (state != null && !state.isEmpty()) {
-            base = Path.of(state.split(":")[0]);
+            Path given = Path.of(state.split(":")[0]).toAbsolutePath().normalize();
+            // the packaged unit's StateDirectory=endlessd/%i is already the instance's own
+            return given.getFileName() != null && given.getFileName().toString().equals(serviceName)
+                    ? given : given.resolve(serviceName);
         } else if (uid == 0) {
             base = Path.of("/var/lib/endlessd");
         } else {

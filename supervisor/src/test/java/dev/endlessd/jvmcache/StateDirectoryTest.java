@@ -20,6 +20,8 @@ class StateDirectoryTest {
     @Test
     void systemdsStateDirectoryComesFirstThenRootsThenXdg() {
         assertEquals(Path.of("/var/lib/app/web"), StateDirectory.locate("web", Map.of("STATE_DIRECTORY", "/var/lib/app:/x"), 0));
+        assertEquals(Path.of("/var/lib/endlessd/web"),
+                StateDirectory.locate("web", Map.of("STATE_DIRECTORY", "/var/lib/endlessd/web"), 0), "the unit's own");
         assertEquals(Path.of("/var/lib/endlessd/web"), StateDirectory.locate("web", Map.of("HOME", "/root"), 0));
         assertEquals(Path.of("/s/endlessd/web"), StateDirectory.locate("web", Map.of("XDG_STATE_HOME", "/s"), 1000));
         assertEquals(Path.of("/home/u/.local/state/endlessd/web"),
