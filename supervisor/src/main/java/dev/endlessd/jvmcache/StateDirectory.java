@@ -1,8 +1,8 @@
 package dev.endlessd.jvmcache;
 
 import dev.endlessd.runtime.FileProblems;
+import dev.endlessd.runtime.FileStat;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -28,10 +28,6 @@ import java.util.Set;
 final class StateDirectory {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OTHERS_MAY_PASS = PosixFilePermissions.fromString("rwx--x--x");
-    private static final int GROUP_OR_OTHERS_WRITE = 0022;
-    private static final int STICKY = 01000;
-    private static final int FILE_TYPE = 0170000;
-    private static final int DIRECTORY = 0040000;
 
     private StateDirectory() {
     }
@@ -71,27 +67,25 @@ final class StateDirectory {
                 if (base.getParent() != null) {
                     Files.createDirectories(base.getParent());
                 }
-                create(base, OWNER_ONLY);
+                FileStat.createDirectory(base, OWNER_ONLY);
             }
             if (base != null) {
-                Stat stat = Stat.of(base);
-                stat.requireDirectory("state directory base");
-                if (stat.owner != uid && stat.owner != 0) {
-                    throw unsafe("state directory base " + base + " belongs to uid " + stat.owner + ", not to us (uid "
+                FileStat stat = directory(base, "state directory base");
+                if (stat.owner() != uid && stat.owner() != 0) {
+                    throw unsafe("state directory base " + base + " belongs to uid " + stat.owner() + ", not to us (uid "
                             + uid + ") or root: remove it, or set STATE_DIRECTORY (or --java-cache=off)");
                 }
-                if ((stat.mode & GROUP_OR_OTHERS_WRITE) != 0 && (stat.mode & STICKY) == 0) {
+                if (stat.groupOrOthersMayWrite() && !stat.sticky()) {
                     throw unsafe("state directory base " + base + " may be written by other users (mode "
-                            + stat.octal() + "): chmod go-w " + base + " (or --java-cache=off)");
+                            + stat.octalMode() + "): chmod go-w " + base + " (or --java-cache=off)");
                 }
             }
             Set<PosixFilePermission> instanceMode = writer.isPresent() ? OTHERS_MAY_PASS : OWNER_ONLY;
-            create(instance, instanceMode);
-            Stat own = Stat.of(instance);
-            own.requireDirectory("state directory");
-            if (own.owner != uid || (own.mode & GROUP_OR_OTHERS_WRITE) != 0) {
+            FileStat.createDirectory(instance, instanceMode);
+            FileStat own = directory(instance, "state directory");
+            if (own.owner() != uid || own.groupOrOthersMayWrite()) {
                 throw unsafe("state directory " + instance + " must be ours (uid " + uid + ") and written by nobody"
-                        + " else; it belongs to uid " + own.owner + " with mode " + own.octal() + ": remove it (rm -r "
+                        + " else; it belongs to uid " + own.owner() + " with mode " + own.octalMode() + ": remove it (rm -r "
                         + instance + ") so that endlessd makes it anew (or --java-cache=off)");
             }
             if (!Files.getPosixFilePermissions(instance, LinkOption.NOFOLLOW_LINKS).equals(instanceMode)) {
@@ -99,7 +93,7 @@ final class StateDirectory {
             }
             int owner = writer.orElse(uid);
             if (!Files.exists(cache, LinkOption.NOFOLLOW_LINKS)) {
-                create(cache, OWNER_ONLY);
+                FileStat.createDirectory(cache, OWNER_ONLY);
                 if (writer.isPresent()) {
                     Files.setAttribute(cache, "unix:uid", writer.getAsInt(), LinkOption.NOFOLLOW_LINKS);
                     Files.setAttribute(cache, "unix:gid", writerGid.orElse(writer.getAsInt()), LinkOption.NOFOLLOW_LINKS);
@@ -117,21 +111,11 @@ final class StateDirectory {
 
     /** The cache directory is still a private real directory of {@code owner}; cheap enough for each spawn. */
     static void checkCache(Path cache, int owner) throws IOException {
-        Stat stat = Stat.of(cache);
-        stat.requireDirectory("java cache directory");
-        if (stat.owner != owner || (stat.mode & 0077) != 0) {
+        FileStat stat = directory(cache, "java cache directory");
+        if (stat.owner() != owner || (stat.mode() & 0077) != 0) {
             throw unsafe("java cache directory " + cache + " must belong to uid " + owner + " with mode 0700; it"
-                    + " belongs to uid " + stat.owner + " with mode " + stat.octal() + ": remove it (rm -r " + cache
+                    + " belongs to uid " + stat.owner() + " with mode " + stat.octalMode() + ": remove it (rm -r " + cache
                     + ") so that endlessd makes it anew");
-        }
-    }
-
-    private static void create(Path directory, Set<PosixFilePermission> mode) throws IOException {
-        try {
-            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            Files.setPosixFilePermissions(directory, mode);
-        } catch (FileAlreadyExistsException raced) {
-            // checked like any directory we found
         }
     }
 
@@ -148,22 +132,12 @@ final class StateDirectory {
         }
     }
 
-    /** lstat(2): owner and mode with the file type. */
-    private record Stat(Path path, int owner, int mode) {
-        static Stat of(Path path) throws IOException {
-            return new Stat(path, (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS),
-                    (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS));
+    private static FileStat directory(Path path, String what) throws IOException {
+        FileStat stat = FileStat.of(path);
+        if (!stat.isDirectory()) {
+            throw unsafe(what + " " + path + " is " + (stat.isSymlink() ? "a symbolic link" : "not a directory")
+                    + ": endlessd keeps its state only in a real directory: remove it (or --java-cache=off)");
         }
-
-        void requireDirectory(String what) throws UnsafeDirectoryException {
-            if ((mode & FILE_TYPE) != DIRECTORY) {
-                throw unsafe(what + " " + path + " is " + ((mode & FILE_TYPE) == 0120000 ? "a symbolic link" : "not a directory")
-                        + ": endlessd keeps its state only in a real directory: remove it (or --java-cache=off)");
-            }
-        }
-
-        String octal() {
-            return String.format("%04o", mode & 07777);
-        }
+        return stat;
     }
 }
