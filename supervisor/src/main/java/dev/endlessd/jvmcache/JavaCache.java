@@ -190,12 +190,21 @@ public final class JavaCache {
                 log.warn("{} was killed before its java cache was whole (raise --drain-timeout if it needs longer to"
                         + " exit): not kept", start);
             }
-            publisher.execute(() -> discardIncoming(output));
+            onPublisher(() -> discardIncoming(output));
             return;
         }
         Optional<Long> unchanged = start.use() == CacheUse.USED ? start.from().map(ArchiveStore.Archive::inode)
                 : Optional.empty();
-        publisher.execute(() -> publish(start, output, unchanged));
+        onPublisher(() -> publish(start, output, unchanged));
+    }
+
+    /** Off the event loop; after {@link #close} (a worker that outlived the daemon's stop) the file is left for the next start. */
+    private void onPublisher(Runnable task) {
+        try {
+            publisher.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            log.debug("java cache closed: {} left for the next start to clean up", task);
+        }
     }
 
     private void publish(CachedStart start, Path output, Optional<Long> unchanged) {
