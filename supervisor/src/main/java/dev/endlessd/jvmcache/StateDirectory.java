@@ -62,12 +62,13 @@ final class StateDirectory {
     static Path prepareCache(Path instance, int uid, OptionalInt writer, OptionalInt writerGid) throws IOException {
         Path cache = instance.resolve("java-cache");
         try {
+            Set<PosixFilePermission> instanceMode = writer.isPresent() ? OTHERS_MAY_PASS : OWNER_ONLY;
             Path base = instance.getParent();
             if (base != null && !Files.exists(base, LinkOption.NOFOLLOW_LINKS)) {
                 if (base.getParent() != null) {
                     Files.createDirectories(base.getParent());
                 }
-                FileStat.createDirectory(base, OWNER_ONLY);
+                FileStat.createDirectory(base, instanceMode);
             }
             if (base != null) {
                 FileStat stat = directory(base, "state directory base");
@@ -79,8 +80,13 @@ final class StateDirectory {
                     throw unsafe("state directory base " + base + " may be written by other users (mode "
                             + stat.octalMode() + "): chmod go-w " + base + " (or --java-cache=off)");
                 }
+                if (writer.isPresent() && (stat.mode() & 0001) == 0 && stat.owner() == uid) {
+                    // --user workers pass through to their cache directory, without listing what is here
+                    Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(base, LinkOption.NOFOLLOW_LINKS);
+                    permissions.add(PosixFilePermission.OTHERS_EXECUTE);
+                    Files.setPosixFilePermissions(base, permissions);
+                }
             }
-            Set<PosixFilePermission> instanceMode = writer.isPresent() ? OTHERS_MAY_PASS : OWNER_ONLY;
             FileStat.createDirectory(instance, instanceMode);
             FileStat own = directory(instance, "state directory");
             if (own.owner() != uid || own.groupOrOthersMayWrite()) {
