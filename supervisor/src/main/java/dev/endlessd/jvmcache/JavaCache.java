@@ -193,8 +193,8 @@ public final class JavaCache {
             onPublisher(() -> discardIncoming(output));
             return;
         }
-        Optional<Long> unchanged = start.use() == CacheUse.USED ? start.from().map(ArchiveStore.Archive::inode)
-                : Optional.empty();
+        // JDK 19-24 were given a link to the archive: the same inode at exit means the JVM wrote nothing new
+        Optional<Long> unchanged = start.from().map(ArchiveStore.Archive::inode);
         onPublisher(() -> publish(start, output, unchanged));
     }
 
