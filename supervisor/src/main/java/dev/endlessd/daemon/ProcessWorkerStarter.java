@@ -104,7 +104,7 @@ public final class ProcessWorkerStarter implements WorkerStarter {
         } catch (IOException | RuntimeException | Error e) {
             notify.close();
             if (cached != null) {
-                cached.exited(false); // no JVM will write what it was given to write
+                cached.exited(ExitStatus.unknown()); // no JVM will write what it was given to write
             }
             throw e;
         } finally {
@@ -168,7 +168,7 @@ public final class ProcessWorkerStarter implements WorkerStarter {
     private void cacheExited(Worker worker, ExitStatus status) {
         CachedStart cached = cachedStarts.remove(worker);
         if (cached != null) {
-            cached.exited(status.signal() == 0);
+            cached.exited(status);
         }
     }
 

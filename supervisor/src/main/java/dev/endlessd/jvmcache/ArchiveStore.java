@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  */
 final class ArchiveStore {
     private static final Pattern PUBLISHED = Pattern.compile("([0-9a-f]{16})-([0-9]+)\\.(jsa|aot)");
+    private static final Pattern FAILURE_MARK = Pattern.compile("[0-9a-f]{16}\\.failed");
     private static final Pattern INCOMING = Pattern.compile("incoming-([0-9]+)-gen[0-9]+\\..*");
     private static final long OWN_PID = ProcessHandle.current().pid();
     /** Smaller than any archive a JVM writes (a header alone is larger). */
@@ -131,6 +132,21 @@ final class ArchiveStore {
         Files.deleteIfExists(incoming.resolveSibling(incoming.getFileName() + ".config"));
     }
 
+    /** The file whose presence says a JVM crashed starting from {@code key}'s archive. */
+    Path failureMark(String key) {
+        return directory.resolve(key + ".failed");
+    }
+
+    boolean failed(String key) {
+        return Files.exists(failureMark(key), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    void markFailed(String key) throws IOException {
+        if (!failed(key)) {
+            Files.createFile(failureMark(key));
+        }
+    }
+
     /** Removes {@code archive} unless its name now stands for another file (a newer archive published meanwhile). */
     void remove(Archive archive) throws IOException {
         if (Files.exists(archive.path(), LinkOption.NOFOLLOW_LINKS) && inode(archive.path()) == archive.inode()) {
@@ -150,7 +166,7 @@ final class ArchiveStore {
                 Matcher incoming = INCOMING.matcher(name);
                 boolean writerRuns = incoming.matches() && ProcessHandle.of(Long.parseLong(incoming.group(1)))
                         .map(ProcessHandle::isAlive).orElse(false);
-                if (!PUBLISHED.matcher(name).matches() && !writerRuns) {
+                if (!PUBLISHED.matcher(name).matches() && !FAILURE_MARK.matcher(name).matches() && !writerRuns) {
                     Files.deleteIfExists(file);
                 }
             }

@@ -1,5 +1,6 @@
 package dev.endlessd.jvmcache;
 
+import dev.endlessd.spawn.ExitStatus;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -53,15 +54,13 @@ public final class CachedStart {
     }
 
     /**
-     * The worker is gone.
-     *
-     * @param exitedNormally it called exit (after SIGTERM too), rather than being killed by a signal
-     *                       mid-write; whether it became ready is known from {@link #ready}: a JVM
-     *                       that never served has nothing worth keeping, and one that died starting from
-     *                       the archive may have died of it
+     * The worker is gone. A JVM that exited (after SIGTERM too) wrote its archive whole; one killed by a
+     * signal may have been killed mid-write. Whether it became ready is known from {@link #ready}: a
+     * JVM that never served has nothing worth keeping, and one that crashed starting from the archive
+     * may have crashed of it.
      */
-    public void exited(boolean exitedNormally) {
-        cache.exited(this, exitedNormally, served);
+    public void exited(ExitStatus status) {
+        cache.exited(this, status, served);
     }
 
     long generation() {

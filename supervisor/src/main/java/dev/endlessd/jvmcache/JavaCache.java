@@ -1,5 +1,6 @@
 package dev.endlessd.jvmcache;
 
+import dev.endlessd.spawn.ExitStatus;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +32,11 @@ public final class JavaCache {
     private static final Logger log = LoggerFactory.getLogger(JavaCache.class);
     private static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
     private static final long CLOSE_WAIT_SECONDS = 30;
+    /**
+     * How a JVM dies of a fatal error (hs_err): SIGABRT, or the signal itself (Linux numbers: SIGILL,
+     * SIGABRT, SIGBUS, SIGFPE, SIGSEGV). An app that fails to start exits with a status instead.
+     */
+    private static final java.util.Set<Integer> CRASH_SIGNALS = java.util.Set.of(4, 6, 7, 8, 11);
 
     private final Optional<ArchiveStore> store;
     private final String command;
@@ -119,6 +125,11 @@ public final class JavaCache {
     private CachedStart start(long generation, Flavor flavor, JavaRuntime runtime, String key,
                               Map<String, String> environment) throws IOException {
         ArchiveStore archives = store.get();
+        if (archives.failed(key)) {
+            log.info("gen={} starts without the java cache: a worker crashed starting from this JVM and command's"
+                    + " archive before (remove {} to try again)", generation, archives.failureMark(key));
+            return CachedStart.none(this, generation);
+        }
         List<String> problems = new ArrayList<>();
         Optional<ArchiveStore.Archive> archive = archives.find(key, flavor, problems);
         problems.forEach(problem -> log.warn("gen={}: java cache file {}: removed", generation, problem));
@@ -172,11 +183,19 @@ public final class JavaCache {
     }
 
     /** Called by {@link CachedStart#exited}. */
-    void exited(CachedStart start, boolean exitedNormally, boolean served) {
-        if (start.from().isPresent() && !served) {
-            log.warn("{} exited before it was ready while starting from the java cache {}: removed, so that the next"
-                    + " start does not depend on it", start, start.from().get().path());
+    void exited(CachedStart start, ExitStatus status, boolean served) {
+        boolean exitedNormally = status.signal() == 0;
+        if (start.from().isPresent() && !served && CRASH_SIGNALS.contains(status.signal())) {
+            log.warn("{} crashed ({}) before it was ready while starting from the java cache {}: removed, and this JVM"
+                    + " and command get no cache again (a JVM bug with this archive is likelier than chance; remove {}"
+                    + " to try again)", start, status, start.from().get().path(),
+                    store.get().failureMark(start.key()));
             discard(start);
+            try {
+                store.get().markFailed(start.key());
+            } catch (IOException e) {
+                log.warn("{}: cannot record that the java cache failed: {}", start, describe(e));
+            }
         }
         if (start.writes().isEmpty()) {
             return;

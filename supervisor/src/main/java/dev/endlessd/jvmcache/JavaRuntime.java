@@ -26,6 +26,10 @@ import java.util.regex.Pattern;
 record JavaRuntime(Path home, int feature, String version, String identity) {
     private static final Set<String> PREFIXES = Set.of("exec", "env", "command");
     private static final Pattern ASSIGNMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*");
+    /** The java launcher's options whose value is the next word. */
+    private static final Set<String> OPTIONS_WITH_VALUE = Set.of("-cp", "-classpath", "--class-path", "-p",
+            "--module-path", "--upgrade-module-path", "--add-modules", "--limit-modules", "--add-reads",
+            "--add-exports", "--add-opens", "--patch-module", "--enable-native-access", "-m", "--module");
     private static final Pattern RELEASE_LINE = Pattern.compile("([A-Z_]+)=\"?([^\"]*)\"?");
     private static final Pattern FEATURE = Pattern.compile("(?:1\\.)?(\\d+).*");
 
@@ -52,7 +56,34 @@ record JavaRuntime(Path home, int feature, String version, String identity) {
                 || real.getParent().getParent() == null) {
             return Result.none(program.get() + " is not a java launcher (" + real + ")");
         }
+        if (runsSourceFile(command)) {
+            // seen: JDK 25 crashed (SIGSEGV in AOTLinkedClassBulkLoader) starting the JDK's HttpServer from such an
+            // AOT cache with the agent active; and classes compiled in memory are in no archive anyway
+            return Result.none("it runs a source file (java Main.java), whose classes no archive can hold");
+        }
         return at(real.getParent().getParent());
+    }
+
+    /** {@code java [options] Main.java ...}: the launcher's source-file mode (JEP 330). */
+    static boolean runsSourceFile(String command) {
+        List<String> words = List.of(command.strip().split("\\s+"));
+        boolean afterProgram = false;
+        for (int i = 0; i < words.size(); i++) {
+            String word = words.get(i);
+            if (!afterProgram) {
+                afterProgram = !PREFIXES.contains(word) && !ASSIGNMENT.matcher(word).matches();
+                continue;
+            }
+            if (word.equals("--source") || word.startsWith("--source=")) {
+                return true;
+            }
+            if (OPTIONS_WITH_VALUE.contains(word)) {
+                i++;
+            } else if (!word.startsWith("-")) {
+                return word.endsWith(".java");
+            }
+        }
+        return false;
     }
 
     /** The runtime installed at {@code home}, from its {@code release} file. */

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.endlessd.os.Posix;
+import dev.endlessd.spawn.ExitStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
@@ -40,7 +42,7 @@ class JavaCacheTest {
         Archives.write(Path.of(output.group(1)), 0xf00baba8, 8192); // what the JVM writes as it exits
         writer.spawned(4242);
         writer.ready();
-        writer.exited(true);
+        writer.exited(ExitStatus.exited(143)); // exit after SIGTERM
         cache.close(); // waits for the publishing thread; deciding needs no thread
         Map<String, String> third = environment();
         CachedStart reader = cache.prepare(3, third);
@@ -52,6 +54,34 @@ class JavaCacheTest {
     }
 
     @Test
+    void aJvmThatCrashesStartingFromTheArchiveEndsTheCacheForItsKey(@TempDir Path dir) throws IOException {
+        Path home = FakeJdk.hotspot(dir.resolve("jdk"), "25.0.1");
+        JavaCache cache = open(dir, home + "/bin/java -jar app.jar");
+        Map<String, String> first = environment();
+        CachedStart writer = cache.prepare(1, first);
+        Archives.write(Path.of(first.get("JAVA_TOOL_OPTIONS").replaceAll(".*-XX:AOTCacheOutput=(\\S+).*", "$1")),
+                0xf00baba2, 8192);
+        writer.ready();
+        writer.exited(ExitStatus.exited(143));
+        cache.close();
+        CachedStart reader = cache.prepare(2, environment());
+        assertEquals(CacheUse.OFFERED, reader.use());
+        CachedStart failing = cache.prepare(3, environment());
+        failing.exited(ExitStatus.exited(1)); // the app's own failure: the archive stays
+
+        assertEquals(CacheUse.OFFERED, cache.prepare(4, environment()).use());
+        reader.exited(new ExitStatus(-1, 6, false)); // SIGABRT: a JVM's fatal error, before READY
+
+        Map<String, String> after = environment();
+        assertEquals(CacheUse.NONE, cache.prepare(5, after).use());
+        assertEquals(environment(), after);
+        try (var files = Files.list(cache.directory())) {
+            assertEquals(List.of(".failed"), files.map(file -> file.getFileName().toString().replaceAll("^[0-9a-f]{16}", ""))
+                    .toList(), "the archive is gone, the mark stays");
+        }
+    }
+
+    @Test
     void aWriterKilledMidWriteLeavesNothingAndTheNextOneWrites(@TempDir Path dir) throws IOException {
         Path home = FakeJdk.hotspot(dir.resolve("jdk"), "25.0.1");
         JavaCache cache = open(dir, home + "/bin/java -jar app.jar");
@@ -60,7 +90,7 @@ class JavaCacheTest {
         Path output = Path.of(first.get("JAVA_TOOL_OPTIONS").replaceAll(".*-XX:AOTCacheOutput=(\\S+).*", "$1"));
         Archives.write(output, 0xf00baba2, 8192);
         writer.ready();
-        writer.exited(false); // SIGKILL at the drain timeout
+        writer.exited(new ExitStatus(-1, 9, false)); // SIGKILL at the drain timeout
 
         Map<String, String> second = environment();
         CachedStart next = cache.prepare(2, second);

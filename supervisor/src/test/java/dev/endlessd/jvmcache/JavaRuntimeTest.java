@@ -1,6 +1,7 @@
 package dev.endlessd.jvmcache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -41,6 +42,15 @@ class JavaRuntimeTest {
         JavaRuntime.Result result = JavaRuntime.at(openj9);
         assertTrue(result.runtime().isEmpty());
         assertTrue(result.whyNone().contains("Openj9, not HotSpot"), result.whyNone());
+    }
+
+    @Test
+    void theLaunchersSourceFileModeIsRecognised() {
+        assertTrue(JavaRuntime.runsSourceFile("java -XX:+UseSerialGC /srv/Server.java 8080"));
+        assertTrue(JavaRuntime.runsSourceFile("exec java --source 21 script"));
+        assertFalse(JavaRuntime.runsSourceFile("java -cp lib/Main.java.jar Main"));
+        assertFalse(JavaRuntime.runsSourceFile("java -jar app.jar Main.java"));
+        assertFalse(JavaRuntime.runsSourceFile("java -cp app.jar example.Main"));
     }
 
     @Test
