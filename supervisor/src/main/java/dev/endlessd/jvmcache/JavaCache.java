@@ -149,8 +149,8 @@ public final class JavaCache {
             return new CachedStart(this, generation, Optional.of(flavor), key, Optional.empty(), Optional.empty(),
                     CacheUse.COLD);
         } else {
-            keysBeingWritten.add(key);
             Path output = archives.incoming(generation, flavor);
+            keysBeingWritten.add(key); // after the last step that can fail: the exit of this worker removes it
             options = flavor.writeAtExit(output);
             start = new CachedStart(this, generation, Optional.of(flavor), key, Optional.empty(), Optional.of(output),
                     CacheUse.WRITING);
