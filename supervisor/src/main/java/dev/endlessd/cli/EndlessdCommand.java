@@ -99,6 +99,13 @@ public final class EndlessdCommand implements Callable<Integer> {
             description = "How long an old worker may drain after SIGTERM before SIGKILL (default: ${DEFAULT-VALUE}).")
     private Duration drainTimeout;
 
+    @Option(names = "--probation", paramLabel = "DURATION", order = 5, defaultValue = "10s",
+            converter = Conversions.DurationValue.class,
+            description = "After a reloaded worker's READY, the old one serves beside it this long and drains only if the new"
+                    + " one is still alive; if it exits meanwhile the reload fails, the old one serves on and the new"
+                    + " version is not restarted. Not for the first worker. 0s: drain at READY (default: ${DEFAULT-VALUE}).")
+    private Duration probation;
+
     @Option(names = "--user", paramLabel = "USER", order = 7,
             description = "Run workers as USER (endlessd itself must run as root, e.g. to bind ports below 1024). "
                     + "Uses setpriv from util-linux.")
@@ -190,7 +197,8 @@ public final class EndlessdCommand implements Callable<Integer> {
         }
         List<Path> watched = watchedPaths();
         try {
-            SupervisorSettings settings = SupervisorSettings.of(readyTimeout, Optional.ofNullable(readyAfter), drainTimeout);
+            SupervisorSettings settings = SupervisorSettings.of(readyTimeout, Optional.ofNullable(readyAfter), drainTimeout,
+                    probation);
             return new DaemonConfig(instance.name(), new WorkerCommand(command), listen, backlog, settings,
                     instance.runtimeDirectory(Map.copyOf(System.getenv()), Posix.uid()),
                     Optional.ofNullable(user).map(RunAs::lookUp),

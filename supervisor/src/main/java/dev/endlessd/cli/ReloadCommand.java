@@ -14,9 +14,10 @@ import picocli.CommandLine.Option;
             "Start a new worker and wait until it serves, or has failed.",
             "",
             "Starts a new worker beside the serving one and waits for the outcome. When the new worker is "
-                    + "ready and the old ones were told to drain, prints its generation, pid and time to ready. "
-                    + "When it exits or is not ready within --ready-timeout, prints why; the old worker keeps "
-                    + "serving. SIGHUP to the daemon does the same without waiting.",
+                    + "ready, has stayed alive through the daemon's --probation, and the old ones were told to "
+                    + "drain, prints its generation, pid and time to ready. When it exits or is not ready within "
+                    + "--ready-timeout, or exits during its probation, prints why; the old worker keeps serving. "
+                    + "SIGHUP to the daemon does the same without waiting.",
             ""},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {

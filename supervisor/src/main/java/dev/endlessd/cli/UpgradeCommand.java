@@ -16,13 +16,15 @@ import picocli.CommandLine.Command;
                     + " now): it must load, read the state the daemon hands over and accept the daemon's command line."
                     + " Then the daemon executes it in its own process: same pid and parent, listeners, control socket"
                     + " and lock kept open, workers still its children and still serving. Waits until the new code"
-                    + " serves the control socket. Reloads asked for meanwhile run after it. SIGUSR1 to the daemon does"
+                    + " serves the control socket. A part the new code cannot take over is reported, and the new code"
+                    + " serves on with the rest. Reloads asked for meanwhile run after it. SIGUSR1 to the daemon does"
                     + " the same without waiting.",
             ""},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
-            "0:the new code serves",
-            "1:the upgrade was refused (the check failed, with the reason); the running code goes on",
+            "0:the new code serves and took over everything",
+            "1:the upgrade was refused (the check failed, with the reason) and the running code goes on; or the new"
+                    + " code serves but could not take over a part (it says which, and so does status)",
             "2:usage error",
             "3:no daemon answers at the control socket (not running, or another --name)",
             "4:the daemon refused the request (another user)"})

@@ -25,6 +25,11 @@ public final class CarriedAnswers {
         answer(fd, ControlReply.ok(text));
     }
 
+    /** Tells the client that asked for the upgrade that the new code serves, but did not take over everything. */
+    public static void upgradedIncompletely(int fd, String text) {
+        answer(fd, ControlReply.error(ControlReply.Kind.FAILED, text));
+    }
+
     /** The waiter of a reload asked for during the upgrade, which the new code runs. */
     public static Consumer<ReloadOutcome> reloadWaiter(int fd, Supervisor supervisor) {
         return outcome -> answer(fd, RequestDispatcher.reloadReply(outcome, supervisor.snapshot()));

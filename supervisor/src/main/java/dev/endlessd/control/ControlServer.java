@@ -77,7 +77,7 @@ public final class ControlServer implements AutoCloseable {
     /**
      * Serves the control socket this process already listens on as {@code fd}: the one the previous
      * code of this process bound, carried across an upgrade. Connections that queued meanwhile are
-     * accepted now.
+     * accepted now. On failure the descriptor is closed.
      */
     public static ControlServer adopt(int fd, Path path, EventLoop loop, Supervisor supervisor, DaemonInfo daemon,
                                       Supplier<Optional<WatchStatus>> watch, int ownerUid, Clock clock)
@@ -92,6 +92,7 @@ public final class ControlServer implements AutoCloseable {
                 .register()
                 .awaitUninterruptibly();
         if (!registered.isSuccess()) {
+            channel.unsafe().closeForcibly(); // the descriptor is closed, whether Netty did already or not
             throw new IOException("cannot serve the control socket " + path + " after the upgrade: "
                     + registered.cause().getMessage(), registered.cause());
         }

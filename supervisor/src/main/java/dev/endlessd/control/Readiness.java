@@ -49,12 +49,13 @@ public enum Readiness {
     static String describe(SupervisorSnapshot snapshot) {
         Readiness readiness = of(snapshot);
         Optional<WorkerSnapshot> starting = snapshot.workers().stream()
-                .filter(worker -> worker.state() == WorkerState.STARTING)
+                .filter(worker -> worker.state() == WorkerState.STARTING || worker.state() == WorkerState.PROBATION)
                 .findFirst();
         String serving = snapshot.serving().map(Readiness::worker).orElse("");
         return switch (readiness) {
             case SERVING -> readiness.word() + " " + serving;
-            case RELOADING -> readiness.word() + " " + serving + starting.map(w -> "; " + worker(w) + " starting").orElse("");
+            case RELOADING -> readiness.word() + " " + serving + starting.map(w -> "; " + worker(w) + " "
+                    + (w.state() == WorkerState.PROBATION ? "on probation" : "starting")).orElse("");
             case STARTING -> readiness.word() + starting.map(w -> " " + worker(w) + " not ready yet").orElse("");
             case NO_WORKER -> readiness.word() + " (endlessd is " + snapshot.phase().label() + ")";
         };

@@ -25,6 +25,8 @@ final class StatusJson {
                 .name("phase").value(report.supervisor().phase().label())
                 .name("uptime_ms").value(report.uptime().toMillis())
                 .name("control_socket").value(daemon.controlSocket().toString());
+        json.name("last_upgrade");
+        lastUpgrade(json, daemon.lastUpgrade());
         json.name("listeners").beginArray();
         for (Listener listener : daemon.listeners()) {
             json.beginObject().name("name").value(listener.name()).name("address").value(listener.description()).endObject();
@@ -64,6 +66,21 @@ final class StatusJson {
         json.endObject();
     }
 
+    private static void lastUpgrade(JsonWriter json, Optional<LastUpgrade> upgrade) {
+        if (upgrade.isEmpty()) {
+            json.nullValue();
+            return;
+        }
+        json.beginObject()
+                .name("at").value(upgrade.get().at().toString())
+                .name("from_version").value(upgrade.get().from())
+                .name("number").value(upgrade.get().number())
+                .name("took_ms").value(upgrade.get().took().toMillis())
+                .name("problems").beginArray();
+        upgrade.get().problems().forEach(json::value);
+        json.endArray().endObject();
+    }
+
     private static void workerRef(JsonWriter json, Optional<WorkerSnapshot> worker) {
         if (worker.isEmpty()) {
             json.nullValue();
@@ -79,6 +96,7 @@ final class StatusJson {
                 .name("state").value(worker.state().label())
                 .name("uptime_ms").value(worker.age().toMillis())
                 .name("status").value(worker.status())
+                .name("probation_left_ms").value(worker.probationLeft().toMillis())
                 .name("java_cache").value(worker.javaCache().label())
                 .endObject();
     }

@@ -4,6 +4,7 @@ import dev.endlessd.time.Durations;
 import dev.endlessd.daemon.ReloadOutcome;
 import dev.endlessd.daemon.ReloadRecord;
 import dev.endlessd.daemon.WorkerSnapshot;
+import dev.endlessd.daemon.WorkerState;
 import dev.endlessd.log.PeerText;
 import dev.endlessd.socket.Listener;
 import dev.endlessd.watch.WatchStatus;
@@ -20,6 +21,7 @@ final class StatusText {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.US, "endlessd '%s' pid %d: %s, up %s (version %s)%n", daemon.name(),
                 daemon.pid(), report.supervisor().phase().label(), Durations.format(report.uptime()), daemon.version()));
+        daemon.lastUpgrade().ifPresent(upgrade -> out.append(lastUpgrade(upgrade, report)));
         out.append("control socket: ").append(daemon.controlSocket()).append('\n');
         out.append("listeners:\n");
         for (Listener listener : daemon.listeners()) {
@@ -47,12 +49,28 @@ final class StatusText {
         return "reload on change: " + PeerText.terminalSafe(paths) + "\nlast change: " + last + "\n";
     }
 
+    private static String lastUpgrade(LastUpgrade upgrade, StatusReport report) {
+        Duration ago = Duration.between(upgrade.at(), report.now());
+        StringBuilder line = new StringBuilder(String.format(Locale.US,
+                "last upgrade: from version %s, %s ago (upgrade %d of this process; the new code served after %s)",
+                upgrade.from(), Durations.format(ago.isNegative() ? Duration.ZERO : ago), upgrade.number(),
+                Durations.format(upgrade.took())));
+        if (!upgrade.problems().isEmpty()) {
+            line.append("\n  take-over incomplete:");
+            upgrade.problems().forEach(problem -> line.append("\n  ").append(problem));
+        }
+        return line.append('\n').toString();
+    }
+
     private static String worker(WorkerSnapshot worker) {
         String line = String.format(Locale.US, "  gen=%-4d pid=%-8d %-9s up %-8s", worker.generation(), worker.pid(),
                 worker.state().label(), Durations.format(worker.age()));
+        String probation = worker.state() == WorkerState.PROBATION
+                ? " replaces the serving worker in " + Durations.format(worker.probationLeft()) + " unless it exits"
+                : "";
         String status = worker.status().isEmpty() ? "" : " " + PeerText.terminalSafe(worker.status());
         String cache = worker.javaCache().text().isEmpty() ? "" : " [" + worker.javaCache().text() + "]";
-        return (line + status + cache).stripTrailing() + "\n";
+        return (line + probation + status + cache).stripTrailing() + "\n";
     }
 
     private static String lastReload(ReloadRecord last, StatusReport report) {

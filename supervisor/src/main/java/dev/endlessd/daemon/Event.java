@@ -16,7 +16,12 @@ enum Event {
     KILL,
     /** The worker being started reported READY=1 (or stayed alive for {@code --ready-after}). */
     CANDIDATE_READY,
-    /** The worker being started exited, missed its ready deadline, or could not be started at all. */
+    /** The worker on probation stayed alive through it (see {@code --probation}). */
+    PROBATION_PASSED,
+    /**
+     * The worker being started exited, missed its ready deadline, or could not be started at all; or
+     * the worker on probation exited.
+     */
     CANDIDATE_FAILED,
     /** The worker that served exited on its own. */
     SERVING_EXITED,

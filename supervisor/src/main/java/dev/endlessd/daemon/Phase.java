@@ -14,7 +14,10 @@ public enum Phase {
     LAUNCHING,
     /** A worker serves; nothing is starting. */
     SERVING,
-    /** A new worker is starting to replace the serving one (if any). */
+    /**
+     * A new worker is starting to replace the serving one (if any), or is ready and on probation beside
+     * it: the reload is settled only when it has passed.
+     */
     RELOADING,
     /** No worker serves: a restart waits for its backoff delay. */
     BACKING_OFF,

@@ -17,6 +17,8 @@ import dev.endlessd.spawn.SpawnRequest;
 import dev.endlessd.spawn.WorkerCommand;
 import dev.endlessd.spawn.WorkerEnvironment;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -141,6 +143,11 @@ public final class ProcessWorkerStarter implements WorkerStarter {
                 message -> thread.run("a notify message of " + worker, () -> events.notified(worker, message)), worker);
         notify.acceptFrom(worker.pid());
         notifySockets.put(worker, notify);
+        // The socket is bound to that name for good: a file removed meanwhile cannot be given back to it.
+        if (!Files.exists(notify.path(), LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(notify.path() + " is gone: what the worker sends to NOTIFY_SOCKET is lost, what it"
+                    + " writes on " + WorkerEnvironment.NOTIFY_FD + " still arrives");
+        }
     }
 
     @Override

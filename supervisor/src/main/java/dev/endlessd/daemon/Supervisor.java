@@ -43,6 +43,16 @@ public final class Supervisor implements WorkerEvents {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
     private static final Duration LEFTOVER_POLL = Duration.ofMillis(200);
     private static final Duration ORPHAN_POLL = Duration.ofMillis(200);
+    /**
+     * The commonest first-run mistake is a server that binds the port itself: endlessd already holds it,
+     * so the server fails with "Address already in use" and exits before READY. Its stderr is the
+     * worker's own and goes straight to the log, so the cause is named on every such exit instead.
+     */
+    static final String FIRST_WORKER_HINT = "if it said \"Address already in use\": endlessd holds the listening"
+            + " sockets, so the server must take them from fd 3 on (LISTEN_FDS, as with systemd socket activation)"
+            + " instead of binding the port itself; a Java server gets that from endlessd's Java agent (keep"
+            + " --java-agent=on); see the README, \"What your server is responsible for\" and \"Java apps: nothing to"
+            + " change\"";
 
     /** The one worker being started, who waits to hear how it went, and who asked for another meanwhile. */
     private static final class Attempt {
@@ -252,15 +262,20 @@ public final class Supervisor implements WorkerEvents {
      * process's children), their timers, the generation counter, the last reload, and the reloads
      * asked for during the upgrade, which run now. With no worker serving, one is started.
      *
+     * A part that cannot be taken over does not stop the rest: a worker whose notify socket is
+     * lost is still reaped, drained and replaced by the next reload.
+     *
      * @param queuedReloads the reloads asked for during the upgrade, one waiter each
+     * @return what could not be taken over, one sentence each; empty when all was
      */
-    public void resume(Handoff.Supervision state, List<Consumer<ReloadOutcome>> queuedReloads) {
+    public List<String> resume(Handoff.Supervision state, List<Consumer<ReloadOutcome>> queuedReloads) {
+        List<String> problems = new ArrayList<>();
         handle(Event.RESUME, rule -> {
             lastGeneration = state.lastGeneration();
             lastReload = state.lastReload().map(Supervisor::record).orElse(null);
             long now = timers.nanoTime();
             for (Handoff.CarriedWorker carried : state.workers()) {
-                adopt(carried, now);
+                adopt(carried, now).ifPresent(problems::add);
             }
             for (Handoff.LeftoverGroup group : state.leftoverGroups()) {
                 Worker leftover = Worker.carried(0, group.pgid(), WorkerState.EXITED, now, now, now, "");
@@ -283,18 +298,22 @@ public final class Supervisor implements WorkerEvents {
                 runQueued(queuedReloads);
             }
         });
+        return problems;
     }
 
-    private void adopt(Handoff.CarriedWorker carried, long now) {
+    /** @return why the worker was only partly taken over, if it was */
+    private Optional<String> adopt(Handoff.CarriedWorker carried, long now) {
         WorkerState state = carried.state() == Handoff.CarriedState.READY ? WorkerState.READY : WorkerState.DRAINING;
         Worker worker = Worker.carried(carried.generation(), carried.pid(), state, carried.startedNanos(),
                 carried.readyNanos(), carried.drainingSinceNanos(), carried.status());
         workers.add(worker);
+        Optional<String> problem = Optional.empty();
         try {
             starter.adopt(worker, carried.notifyFd(), carried.notifyPath(), this);
         } catch (IOException | RuntimeException e) {
-            log.error("{}: cannot read its notify socket after the upgrade ({}); it is still reaped", worker,
-                    e.getMessage());
+            problem = Optional.of(worker + ": its notify socket is not taken over whole (" + e.getMessage() + "); it"
+                    + " serves and is still reaped and drained: reload to replace it");
+            log.error("{}", problem.get());
         }
         if (state == WorkerState.DRAINING) {
             Duration left = settings.drainTimeout().minusNanos(now - carried.drainingSinceNanos());
@@ -306,6 +325,7 @@ public final class Supervisor implements WorkerEvents {
                 worker.drainTimer(timer);
             }
         }
+        return problem;
     }
 
     private void beginUpgrade(String origin, List<UpgradeWaiter> waiters) {
@@ -412,7 +432,8 @@ public final class Supervisor implements WorkerEvents {
         long now = timers.nanoTime();
         List<WorkerSnapshot> views = workers.stream()
                 .map(w -> new WorkerSnapshot(w.generation(), w.pid(), w.state(),
-                        Duration.ofNanos(now - w.startedNanos()), w.statusText(), w.javaCache()))
+                        Duration.ofNanos(now - w.startedNanos()), w.statusText(), w.probationLeft(now),
+                        w.javaCache()))
                 .toList();
         return new SupervisorSnapshot(phase, views, Optional.ofNullable(lastReload));
     }
@@ -437,6 +458,14 @@ public final class Supervisor implements WorkerEvents {
             return;
         }
         message.extendTimeout().ifPresent(extension -> {
+            // sd_notify(3): the extension is a time the next message must come within; it extends the deadline,
+            // never brings it closer.
+            Duration left = worker.readyTimeLeft(timers.nanoTime());
+            if (extension.compareTo(left) <= 0) {
+                log.info("{} asks for {} more to get ready (EXTEND_TIMEOUT_USEC): it still has {}, the deadline stays",
+                        worker, Durations.format(extension), Durations.format(left));
+                return;
+            }
             log.info("{} asks for {} more to get ready (EXTEND_TIMEOUT_USEC)", worker, Durations.format(extension));
             armReadyTimeout(worker, extension, "EXTEND_TIMEOUT_USEC");
         });
@@ -461,8 +490,15 @@ public final class Supervisor implements WorkerEvents {
             case STARTING -> {
                 log.warn("{} exited before it was ready: {}", worker, status);
                 if (attempt != null && attempt.worker == worker) {
-                    candidateFailed("worker exited with " + status + " before it was ready");
+                    candidateFailed("worker exited with " + status + " before it was ready"
+                            + (attempt.phase == Phase.LAUNCHING && !status.commandNotRun() ? "; " + FIRST_WORKER_HINT : ""));
                 }
+            }
+            case PROBATION -> {
+                String reason = worker + " exited with " + status + " " + Durations.format(worker.servingFor(now))
+                        + " after READY, inside the probation of " + Durations.format(settings.probation());
+                log.warn("{}: this version is not restarted", reason);
+                candidateFailed(reason);
             }
             case READY -> servingExited(worker, status, worker.servingFor(now));
             case DRAINING -> log.info("{} exited after draining {}: {}", worker,
@@ -542,37 +578,91 @@ public final class Supervisor implements WorkerEvents {
         Timers.Timer timer = arm("the ready timeout of " + worker, within, () -> readyTimedOut(worker, within, setBy));
         if (timer != null) {
             worker.readyTimer(timer);
+            worker.readyDeadline(timers.nanoTime(), within);
         }
         return timer != null;
     }
 
+    /**
+     * READY from the worker being started. When it replaces a worker that serves, and a probation is
+     * set, both serve side by side until it has passed; otherwise the new one takes over at once.
+     */
     private void candidateReady(Worker worker, String how) {
         handle(Event.CANDIDATE_READY, rule -> {
-            Attempt settled = attempt;
+            Optional<Worker> previous = serving();
+            if (previous.isPresent() && !settings.probation().isZero()) {
+                beginProbation(worker, previous.get(), how);
+                return;
+            }
             worker.markReady(timers.nanoTime());
             log.info("{} ready after {} ({})", worker, Durations.format(worker.timeToReady()), how);
-            Optional<Worker> previous = serving().filter(other -> other != worker);
-            for (Worker other : List.copyOf(workers)) {
-                if (other != worker && other.state() == WorkerState.READY) {
-                    drain(other, "replaced by gen=" + worker.generation());
-                }
-            }
-            enter(Phase.SERVING, "serving: " + worker, null);
-            ReloadOutcome outcome = new ReloadOutcome.Succeeded(worker.generation(), worker.pid(), worker.timeToReady());
-            record(settled, outcome, worker.timeToReady());
-            if (settled.phase == Phase.RELOADING && previous.isPresent()) {
-                log.info("reload succeeded: {} serves, {} drains", worker, previous.get());
-            } else {
-                log.info("{} serves ({})", worker, settled.kind());
-            }
-            try {
-                starter.ready(worker);
-            } catch (RuntimeException | Error e) {
-                log.error("{}: could not finish making it the serving worker", worker, e);
-            }
-            tell(settled.waiters, outcome);
-            runQueued(settled.queued);
+            takeOver(worker, previous);
         });
+    }
+
+    /**
+     * A version that says READY and dies seconds later (gunicorn's master sends READY before its
+     * workers load the app) must not have drained the one that worked: that one keeps serving beside
+     * it until the probation has passed.
+     */
+    private void beginProbation(Worker worker, Worker previous, String how) {
+        Duration probation = settings.probation();
+        worker.markOnProbation(timers.nanoTime(), probation);
+        log.info("{} ready after {} ({}); on probation for {} (--probation): {} serves beside it until then, and"
+                + " drains only if it is still alive", worker, Durations.format(worker.timeToReady()), how,
+                Durations.format(probation), previous);
+        enter(Phase.RELOADING, "reloading: " + worker + " on probation for " + Durations.format(probation) + "; "
+                + previous + " serves", attempt);
+        givePriorityBack(worker);
+        Timers.Timer timer = arm("the probation of " + worker, probation,
+                () -> probationPassed(worker, "alive " + Durations.format(probation) + " after READY"));
+        if (timer == null) {
+            probationPassed(worker, "its probation cannot be timed");
+        } else {
+            worker.probationTimer(timer);
+        }
+    }
+
+    private void probationPassed(Worker worker, String why) {
+        if (attempt == null || attempt.worker != worker || worker.state() != WorkerState.PROBATION) {
+            return;
+        }
+        handle(Event.PROBATION_PASSED, rule -> {
+            Optional<Worker> previous = serving();
+            worker.markReady(timers.nanoTime());
+            log.info("{} passed its probation ({})", worker, why);
+            takeOver(worker, previous);
+        });
+    }
+
+    /** It takes connections now: the CPU priority it started without is its own again (once; again is a no-op). */
+    private void givePriorityBack(Worker worker) {
+        try {
+            starter.ready(worker);
+        } catch (RuntimeException | Error e) {
+            log.error("{}: could not finish making it a serving worker", worker, e);
+        }
+    }
+
+    /** {@code worker} becomes the serving worker: every other ready one drains, and the attempt is settled. */
+    private void takeOver(Worker worker, Optional<Worker> previous) {
+        Attempt settled = attempt;
+        for (Worker other : List.copyOf(workers)) {
+            if (other != worker && other.state() == WorkerState.READY) {
+                drain(other, "replaced by gen=" + worker.generation());
+            }
+        }
+        enter(Phase.SERVING, "serving: " + worker, null);
+        ReloadOutcome outcome = new ReloadOutcome.Succeeded(worker.generation(), worker.pid(), worker.timeToReady());
+        record(settled, outcome, Duration.ofNanos(timers.nanoTime() - worker.startedNanos()));
+        if (settled.phase == Phase.RELOADING && previous.isPresent()) {
+            log.info("reload succeeded: {} serves, {} drains", worker, previous.get());
+        } else {
+            log.info("{} serves ({})", worker, settled.kind());
+        }
+        givePriorityBack(worker);
+        tell(settled.waiters, outcome);
+        runQueued(settled.queued);
     }
 
     /** @param setBy what set the deadline that passed, for the reason: the option or the worker's own extension */
@@ -627,6 +717,8 @@ public final class Supervisor implements WorkerEvents {
             log.error("{} exited unexpectedly after serving {}: {}", worker, Durations.format(upFor), status);
             if (rule == Transitions.Rule.Kind.STAY && phase == Phase.UPGRADING) {
                 log.info("a worker is started once the upgrade is over, by the new code if it succeeds");
+            } else if (rule == Transitions.Rule.Kind.STAY && attempt.worker.state() == WorkerState.PROBATION) {
+                log.info("{} serves alone now, still on probation", attempt.worker);
             } else if (rule == Transitions.Rule.Kind.STAY) {
                 log.info("{} is already starting and will take over", attempt.worker);
             } else {
@@ -673,7 +765,7 @@ public final class Supervisor implements WorkerEvents {
                 Durations.format(settings.drainTimeout()));
         enter(Phase.STOPPING, "stopping: draining " + workers.size() + " worker(s)", null);
         for (Worker worker : List.copyOf(workers)) {
-            if (worker.state() == WorkerState.STARTING || worker.state() == WorkerState.READY) {
+            if (worker.state() != WorkerState.DRAINING) {
                 drain(worker, "endlessd is stopping");
             }
         }

@@ -4,6 +4,7 @@ import static dev.endlessd.daemon.Event.ALL_GONE;
 import static dev.endlessd.daemon.Event.CANDIDATE_FAILED;
 import static dev.endlessd.daemon.Event.CANDIDATE_READY;
 import static dev.endlessd.daemon.Event.KILL;
+import static dev.endlessd.daemon.Event.PROBATION_PASSED;
 import static dev.endlessd.daemon.Event.RELOAD;
 import static dev.endlessd.daemon.Event.RESTART_DUE;
 import static dev.endlessd.daemon.Event.SERVING_EXITED;
@@ -65,7 +66,7 @@ final class Transitions {
 
     private static final List<Event> COLUMNS = List.of(
             START, RELOAD, STOP, KILL, CANDIDATE_READY, CANDIDATE_FAILED, SERVING_EXITED, RESTART_DUE, ALL_GONE,
-            UPGRADE, UPGRADE_CHECKED, UPGRADE_REFUSED, RESUME);
+            UPGRADE, UPGRADE_CHECKED, UPGRADE_REFUSED, RESUME, PROBATION_PASSED);
 
     private static final Map<Phase, Map<Event, Rule>> TABLE = new EnumMap<>(Phase.class);
 
@@ -74,26 +75,29 @@ final class Transitions {
         // lands in SERVING first, from where that queued reload is a RELOAD of its own. An upgrade asked for while
         // a worker starts (STAY) waits until one serves; reloads asked for while UPGRADING wait for its end, in the
         // new code when the exec succeeds; a serving worker lost meanwhile is restarted there too (STAY).
-        // Last four columns: UPGRADE, UPGRADE_CHECKED, UPGRADE_REFUSED, RESUME.
-        //             START          RELOAD         STOP           KILL           CANDIDATE_READY  CANDIDATE_FAILED                      SERVING_EXITED    RESTART_DUE     ALL_GONE
-        row(NEW,       to(LAUNCHING), REFUSE,        to(STOPPING),  to(STOPPING),  NEVER,           NEVER,                                NEVER,            NEVER,          NEVER,
-                REFUSE, NEVER, NEVER, to(SERVING, RESTARTING));
-        row(LAUNCHING, REFUSE,        STAY,          to(STOPPING),  to(STOPPING),  to(SERVING),     to(STOPPING),                         NEVER,            NEVER,          NEVER,
-                STAY, NEVER, NEVER, NEVER);
-        row(SERVING,   REFUSE,        to(RELOADING), to(STOPPING),  to(STOPPING),  NEVER,           NEVER,                                to(BACKING_OFF),  NEVER,          NEVER,
-                to(UPGRADING), NEVER, NEVER, NEVER);
-        row(RELOADING, REFUSE,        STAY,          to(STOPPING),  to(STOPPING),  to(SERVING),     to(SERVING, RELOADING, BACKING_OFF),  STAY,             NEVER,          NEVER,
-                STAY, NEVER, NEVER, NEVER);
-        row(BACKING_OFF, REFUSE,      to(RELOADING), to(STOPPING),  to(STOPPING),  NEVER,           NEVER,                                NEVER,            to(RESTARTING), NEVER,
-                STAY, NEVER, NEVER, NEVER);
-        row(RESTARTING, REFUSE,       STAY,          to(STOPPING),  to(STOPPING),  to(SERVING),     to(RELOADING, BACKING_OFF),           NEVER,            NEVER,          NEVER,
-                STAY, NEVER, NEVER, NEVER);
-        row(UPGRADING, REFUSE,        STAY,          to(STOPPING),  to(STOPPING),  NEVER,           NEVER,                                STAY,             NEVER,          NEVER,
-                STAY, to(SERVING, BACKING_OFF), to(SERVING, BACKING_OFF), NEVER);
-        row(STOPPING,  STAY,          REFUSE,        STAY,          STAY,          NEVER,           NEVER,                                NEVER,            NEVER,          to(STOPPED),
-                REFUSE, STAY, STAY, NEVER);
-        row(STOPPED,   STAY,          REFUSE,        STAY,          STAY,          NEVER,           NEVER,                                NEVER,            NEVER,          NEVER,
-                REFUSE, STAY, STAY, NEVER);
+        // A reloaded worker on probation (--probation) keeps the service RELOADING: its READY re-enters RELOADING,
+        // and the reload settles when it passes (PROBATION_PASSED) or exits (CANDIDATE_FAILED); the serving worker's
+        // exit meanwhile does not end the probation (STAY). No other phase has a worker on probation.
+        // Last five columns: UPGRADE, UPGRADE_CHECKED, UPGRADE_REFUSED, RESUME, PROBATION_PASSED.
+        //             START          RELOAD         STOP           KILL           CANDIDATE_READY         CANDIDATE_FAILED                      SERVING_EXITED    RESTART_DUE     ALL_GONE
+        row(NEW,       to(LAUNCHING), REFUSE,        to(STOPPING),  to(STOPPING),  NEVER,                  NEVER,                                NEVER,            NEVER,          NEVER,
+                REFUSE, NEVER, NEVER, to(SERVING, RESTARTING), NEVER);
+        row(LAUNCHING, REFUSE,        STAY,          to(STOPPING),  to(STOPPING),  to(SERVING),            to(STOPPING),                         NEVER,            NEVER,          NEVER,
+                STAY, NEVER, NEVER, NEVER, NEVER);
+        row(SERVING,   REFUSE,        to(RELOADING), to(STOPPING),  to(STOPPING),  NEVER,                  NEVER,                                to(BACKING_OFF),  NEVER,          NEVER,
+                to(UPGRADING), NEVER, NEVER, NEVER, NEVER);
+        row(RELOADING, REFUSE,        STAY,          to(STOPPING),  to(STOPPING),  to(SERVING, RELOADING), to(SERVING, RELOADING, BACKING_OFF),  STAY,             NEVER,          NEVER,
+                STAY, NEVER, NEVER, NEVER, to(SERVING));
+        row(BACKING_OFF, REFUSE,      to(RELOADING), to(STOPPING),  to(STOPPING),  NEVER,                  NEVER,                                NEVER,            to(RESTARTING), NEVER,
+                STAY, NEVER, NEVER, NEVER, NEVER);
+        row(RESTARTING, REFUSE,       STAY,          to(STOPPING),  to(STOPPING),  to(SERVING),            to(RELOADING, BACKING_OFF),           NEVER,            NEVER,          NEVER,
+                STAY, NEVER, NEVER, NEVER, NEVER);
+        row(UPGRADING, REFUSE,        STAY,          to(STOPPING),  to(STOPPING),  NEVER,                  NEVER,                                STAY,             NEVER,          NEVER,
+                STAY, to(SERVING, BACKING_OFF), to(SERVING, BACKING_OFF), NEVER, NEVER);
+        row(STOPPING,  STAY,          REFUSE,        STAY,          STAY,          NEVER,                  NEVER,                                NEVER,            NEVER,          to(STOPPED),
+                REFUSE, STAY, STAY, NEVER, NEVER);
+        row(STOPPED,   STAY,          REFUSE,        STAY,          STAY,          NEVER,                  NEVER,                                NEVER,            NEVER,          NEVER,
+                REFUSE, STAY, STAY, NEVER, NEVER);
         if (!TABLE.keySet().equals(EnumSet.allOf(Phase.class)) || !EnumSet.copyOf(COLUMNS).equals(EnumSet.allOf(Event.class))) {
             throw new IllegalStateException("the transition table needs one row per phase and one column per event");
         }

@@ -18,6 +18,9 @@ final class Worker {
     private CacheUse javaCache = CacheUse.NONE;
     private Timers.Timer readyTimer;
     private Timers.Timer drainTimer;
+    private Timers.Timer probationTimer;
+    private long probationEndsNanos;
+    private long readyDeadlineNanos;
 
     Worker(long generation, long startedNanos) {
         this.generation = generation;
@@ -103,30 +106,65 @@ final class Worker {
         readyTimer = timer;
     }
 
+    /** When the ready timer just set fires: its delay counted from {@code nowNanos}. */
+    void readyDeadline(long nowNanos, Duration within) {
+        readyDeadlineNanos = nowNanos + within.toNanos();
+    }
+
+    /** How long the worker still has to send READY before its ready timer fires. */
+    Duration readyTimeLeft(long nowNanos) {
+        return Duration.ofNanos(Math.max(0, readyDeadlineNanos - nowNanos));
+    }
+
     void drainTimer(Timers.Timer timer) {
         cancel(drainTimer);
         drainTimer = timer;
     }
 
-    void markReady(long nowNanos) {
+    /** How much of its probation is left at {@code nowNanos}; zero when it is not on probation. */
+    Duration probationLeft(long nowNanos) {
+        return state == WorkerState.PROBATION ? Duration.ofNanos(Math.max(0, probationEndsNanos - nowNanos)) : Duration.ZERO;
+    }
+
+    /** READY arrived, and the worker it replaces serves on until {@code probation} has passed. */
+    void markOnProbation(long nowNanos, Duration probation) {
         require(WorkerState.STARTING);
-        state = WorkerState.READY;
+        state = WorkerState.PROBATION;
         readyNanos = nowNanos;
+        probationEndsNanos = nowNanos + probation.toNanos();
         readyTimer(null);
+    }
+
+    void probationTimer(Timers.Timer timer) {
+        cancel(probationTimer);
+        probationTimer = timer;
+    }
+
+    /** READY arrived (from STARTING), or the probation that followed it passed (the time of READY stays). */
+    void markReady(long nowNanos) {
+        require(WorkerState.STARTING, WorkerState.PROBATION);
+        if (state == WorkerState.STARTING) {
+            readyNanos = nowNanos;
+        }
+        state = WorkerState.READY;
+        readyTimer(null);
+        probationTimer(null);
     }
 
     void markDraining(long nowNanos) {
-        require(WorkerState.STARTING, WorkerState.READY);
+        require(WorkerState.STARTING, WorkerState.PROBATION, WorkerState.READY);
         state = WorkerState.DRAINING;
         drainingSinceNanos = nowNanos;
         readyTimer(null);
+        probationTimer(null);
     }
 
     void markExited() {
-        require(WorkerState.STARTING, WorkerState.READY, WorkerState.DRAINING);
+        require(WorkerState.STARTING, WorkerState.PROBATION, WorkerState.READY, WorkerState.DRAINING);
         state = WorkerState.EXITED;
         readyTimer(null);
         drainTimer(null);
+        probationTimer(null);
     }
 
     private void require(WorkerState... from) {

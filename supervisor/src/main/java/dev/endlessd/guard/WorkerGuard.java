@@ -33,8 +33,11 @@ import org.slf4j.LoggerFactory;
 public final class WorkerGuard implements ProcessLauncher.ChildWatch {
     private static final Logger log = LoggerFactory.getLogger(WorkerGuard.class);
     static final String SHELL = "/bin/sh";
+    /** Where the shell finds the script: in its environment rather than its arguments, which {@code ps} shows. */
+    static final String SCRIPT_VARIABLE = "ENDLESSD_GUARD_SCRIPT";
     /** $1 the instance's name, $2 the drain timeout in whole seconds; the pipe's read end is fd 3. */
     static final String SCRIPT = """
+            unset ENDLESSD_GUARD_SCRIPT
             exec 0<&3 3<&-
             name=$1 ticks=$(( $2 * 5 )) groups=' '
             while IFS= read -r line; do
@@ -79,8 +82,9 @@ public final class WorkerGuard implements ProcessLauncher.ChildWatch {
         int pid;
         try {
             long seconds = Math.max(1, (drainTimeout.toMillis() + 999) / 1000);
-            pid = launcher.spawn(new SpawnRequest(List.of(SHELL, "-c", SCRIPT, "endlessd-guard", instance,
-                    Long.toString(seconds)), Map.of("PATH", environment.getOrDefault("PATH", "/usr/bin:/bin")),
+            pid = launcher.spawn(new SpawnRequest(List.of(SHELL, "-c", "eval \"$" + SCRIPT_VARIABLE + "\"",
+                    "endlessd-guard", instance, Long.toString(seconds)),
+                    Map.of("PATH", environment.getOrDefault("PATH", "/usr/bin:/bin"), SCRIPT_VARIABLE, SCRIPT),
                     List.of(pipe[0])), onExit);
         } catch (IOException | RuntimeException e) {
             Posix.close(pipe[1]);

@@ -4,6 +4,7 @@ import dev.endlessd.control.CarriedAnswers;
 import dev.endlessd.control.ControlServer;
 import dev.endlessd.control.ControlSocketFile;
 import dev.endlessd.control.DaemonInfo;
+import dev.endlessd.control.LastUpgrade;
 import dev.endlessd.daemon.OrphanSweeper;
 import dev.endlessd.daemon.Phase;
 import dev.endlessd.daemon.ProcessWorkerStarter;
@@ -154,8 +155,10 @@ public final class Daemon {
             keepGuard(launcher, thread);
             Optional<ChangeWatcher> watcher = watchForChanges(thread, supervisor);
             try {
+                Optional<LastUpgrade> upgraded = handoff.map(state -> new LastUpgrade(state.upgradedAt(),
+                        state.writtenBy(), state.upgrades(), Duration.between(state.upgradedAt(), Instant.now())));
                 DaemonInfo info = new DaemonInfo(config.serviceName(), version, pid, startedAt, files.controlSocket(),
-                        listeners);
+                        listeners, upgraded);
                 ControlServer control = openControlSocket(loop, supervisor, info, () -> watcher.map(ChangeWatcher::status));
                 try {
                     supervisor.upgrader(new SelfUpgrade(new SelfUpgrade.Held(pid, version, startedAt,
@@ -164,7 +167,7 @@ public final class Daemon {
                     log.info("endlessd {} pid={} listening on {}; runtime directory {}; control socket {}; command: {}",
                             version, pid, describe(listeners), runtimeDirectory.path(), files.controlSocket(),
                             config.command());
-                    return superviseUntilStopped(thread, supervisor, watcher, orphans);
+                    return superviseUntilStopped(thread, supervisor, watcher, orphans, upgraded);
                 } finally {
                     control.close();
                     javaCache.close();
@@ -178,13 +181,13 @@ public final class Daemon {
     }
 
     private int superviseUntilStopped(SupervisorThread thread, Supervisor supervisor, Optional<ChangeWatcher> watcher,
-                                      Orphans orphans) throws StartupException {
+                                      Orphans orphans, Optional<LastUpgrade> upgraded) throws StartupException {
         PidFile pidFile = PidFile.write(files.pidFile(), pid);
         try {
             handoff.ifPresent(SelfUpgrade::restoreSignals);
             installSignalHandlers(thread, supervisor);
             if (handoff.isPresent()) {
-                thread.execute("the take-over", () -> resume(supervisor, handoff.get()));
+                thread.execute("the take-over", () -> resume(supervisor, handoff.get(), upgraded.orElseThrow()));
             } else {
                 thread.execute("the start", supervisor::start);
             }
@@ -314,8 +317,17 @@ public final class Daemon {
                                             Supplier<Optional<WatchStatus>> watch) throws StartupException {
         try {
             if (handoff.isPresent()) {
-                return ControlServer.adopt(handoff.get().controlFd(), files.controlSocket(), loop, supervisor, info, watch,
-                        Posix.uid(), Clock.systemUTC());
+                try {
+                    return ControlServer.adopt(handoff.get().controlFd(), files.controlSocket(), loop, supervisor, info,
+                            watch, Posix.uid(), Clock.systemUTC());
+                } catch (IOException e) {
+                    // Bound afresh rather than given up: without a control socket nobody could stop or reload us.
+                    String problem = e.getMessage() + ": bound again, so clients that were queued on the old socket"
+                            + " are gone";
+                    log.error("{}", problem);
+                    info.lastUpgrade().ifPresent(upgrade -> upgrade.problem(problem));
+                    ControlSocketFile.claim(files.controlSocket()); // the socket it names is closed now: stale
+                }
             }
             return ControlServer.bind(files.controlSocket(), loop, supervisor, info, watch, Posix.uid(), Clock.systemUTC());
         } catch (IOException e) {
@@ -339,20 +351,34 @@ public final class Daemon {
         }
     }
 
-    /** After an upgrade: the supervisor takes its workers back, then those who waited hear of it. */
-    private void resume(Supervisor supervisor, Handoff state) {
+    /**
+     * After an upgrade: the supervisor takes its workers back, then those who waited hear of it.
+     * What could not be taken over is reported loudly (log, status, and a failed answer to
+     * {@code endlessd upgrade}) while endlessd serves on with what it took: exiting now would leave
+     * the workers to the guard, which stops them.
+     */
+    private void resume(Supervisor supervisor, Handoff state, LastUpgrade upgraded) {
         List<Consumer<ReloadOutcome>> reloads = new ArrayList<>();
         state.reloadWaiterFds().forEach(fd -> reloads.add(CarriedAnswers.reloadWaiter(fd, supervisor)));
         while (reloads.size() < state.supervision().queuedReloads()) {
             reloads.add(outcome -> { });
         }
-        supervisor.resume(state.supervision(), reloads);
-        long tookMillis = Duration.between(state.upgradedAt(), Instant.now()).toMillis();
-        log.info("upgraded: endlessd {} (from {}) serves pid={} since {}, upgrade {} took {} ms", runningVersion,
-                state.writtenBy(), pid, state.startedAt(), state.upgrades(), tookMillis);
+        supervisor.resume(state.supervision(), reloads).forEach(upgraded::problem);
+        long tookMillis = upgraded.took().toMillis();
         String text = "upgraded pid=" + pid + " version=" + runningVersion + " from=" + state.writtenBy()
                 + " took=" + tookMillis + "ms";
-        state.upgradeWaiterFds().forEach(fd -> CarriedAnswers.upgraded(fd, text));
+        List<String> problems = upgraded.problems();
+        if (problems.isEmpty()) {
+            log.info("upgraded: endlessd {} (from {}) serves pid={} since {}, upgrade {}: the control socket was served"
+                    + " {} ms after it began", runningVersion, state.writtenBy(), pid, state.startedAt(), state.upgrades(),
+                    tookMillis);
+            state.upgradeWaiterFds().forEach(fd -> CarriedAnswers.upgraded(fd, text));
+            return;
+        }
+        String incomplete = text + ", but the take-over is incomplete (" + String.join("; ", problems)
+                + "); endlessd serves on with what it took over";
+        log.error("{}", incomplete);
+        state.upgradeWaiterFds().forEach(fd -> CarriedAnswers.upgradedIncompletely(fd, incomplete));
     }
 
     private static List<Listener> carriedListeners(Handoff state) {

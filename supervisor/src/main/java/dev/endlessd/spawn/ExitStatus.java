@@ -28,6 +28,11 @@ public record ExitStatus(int code, int signal, boolean coreDumped) {
         return new ExitStatus(-1, termSignal, (status & 0x80) != 0);
     }
 
+    /** Whether the shell reported that the command could not be run at all (127 not found, 126 not executable). */
+    public boolean commandNotRun() {
+        return signal == 0 && (code == SHELL_COMMAND_NOT_FOUND || code == SHELL_COMMAND_NOT_EXECUTABLE);
+    }
+
     /** Reads like "exit status 1", "killed by SIGKILL", with the shell's hint for 126 and 127. */
     @Override
     public String toString() {

@@ -18,7 +18,7 @@ class ReadinessTest {
     private static final WorkerSnapshot DRAINING = worker(2, 4141, WorkerState.DRAINING);
 
     private static WorkerSnapshot worker(long generation, int pid, WorkerState state) {
-        return new WorkerSnapshot(generation, pid, state, Duration.ofSeconds(1), "");
+        return new WorkerSnapshot(generation, pid, state, Duration.ofSeconds(1), "", Duration.ZERO);
     }
 
     private static String describe(Phase phase, WorkerSnapshot... workers) {

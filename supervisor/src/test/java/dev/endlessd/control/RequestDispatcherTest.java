@@ -13,7 +13,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RequestDispatcherTest {
-    private static final WorkerSnapshot OLD = new WorkerSnapshot(7, 4141, WorkerState.READY, Duration.ofMinutes(5), "");
+    private static final WorkerSnapshot OLD = new WorkerSnapshot(7, 4141, WorkerState.READY, Duration.ofMinutes(5), "", Duration.ZERO);
 
     private static SupervisorSnapshot snapshot(Phase phase, WorkerSnapshot... workers) {
         return new SupervisorSnapshot(phase, List.of(workers), Optional.empty());

@@ -30,8 +30,8 @@ class StatusRenderingTest {
             List.of(new Listener("web", "127.0.0.1:8080", 5, null), new Listener("admin", "unix:/run/a.sock", 6, null)));
 
     private static final WorkerSnapshot SERVING = new WorkerSnapshot(8, 4242, WorkerState.READY, Duration.ofSeconds(30),
-            "serving \"gen\" 8\u001b[2J");
-    private static final WorkerSnapshot DRAINING = new WorkerSnapshot(7, 4141, WorkerState.DRAINING, Duration.ofMinutes(2), "");
+            "serving \"gen\" 8\u001b[2J", Duration.ZERO);
+    private static final WorkerSnapshot DRAINING = new WorkerSnapshot(7, 4141, WorkerState.DRAINING, Duration.ofMinutes(2), "", Duration.ZERO);
 
     private static StatusReport report(Optional<ReloadRecord> last, WorkerSnapshot... workers) {
         return new StatusReport(DAEMON, new SupervisorSnapshot(Phase.SERVING, List.of(workers), last), NOW);
@@ -61,6 +61,42 @@ class StatusRenderingTest {
         assertEquals("draining", draining.get("state").asText());
         assertEquals(120_000, draining.get("uptime_ms").asLong());
         assertEquals("serving \"gen\" 8\u001b[2J", json.get("workers").get(1).get("status").asText());
+    }
+
+    private static StatusReport upgraded(String... problems) {
+        LastUpgrade upgrade = new LastUpgrade(NOW.minusSeconds(90), "1.2.2", 3, Duration.ofMillis(812));
+        for (String problem : problems) {
+            upgrade.problem(problem);
+        }
+        DaemonInfo daemon = new DaemonInfo(DAEMON.name(), DAEMON.version(), DAEMON.pid(), DAEMON.startedAt(),
+                DAEMON.controlSocket(), DAEMON.listeners(), Optional.of(upgrade));
+        return new StatusReport(daemon, new SupervisorSnapshot(Phase.SERVING, List.of(SERVING), Optional.empty()), NOW);
+    }
+
+    @Test
+    void statusTellsTheRunningVersionAndWhenTheSupervisorLastUpgraded() throws Exception {
+        String text = StatusText.render(upgraded());
+        assertTrue(text.contains("(version 1.2.3)"), text);
+        assertTrue(text.contains("last upgrade: from version 1.2.2, 1m30s ago (upgrade 3 of this process; the new"
+                + " code served after 812 ms)\n"), text);
+        assertTrue(!text.contains("take-over incomplete"), text);
+
+        JsonNode json = new ObjectMapper().readTree(StatusJson.render(upgraded())).get("last_upgrade");
+        assertEquals("2026-11-25T10:01:00Z", json.get("at").asText());
+        assertEquals("1.2.2", json.get("from_version").asText());
+        assertEquals(3, json.get("number").asInt());
+        assertEquals(812, json.get("took_ms").asLong());
+        assertEquals(0, json.get("problems").size());
+        assertTrue(new ObjectMapper().readTree(StatusJson.render(report(succeeded(), SERVING))).get("last_upgrade").isNull());
+    }
+
+    @Test
+    void statusListsWhatAnUpgradeCouldNotTakeOver() throws Exception {
+        String text = StatusText.render(upgraded("gen=8 pid=4242: its notify socket is not taken over whole"));
+        assertTrue(text.contains("take-over incomplete:\n  gen=8 pid=4242: its notify socket is not taken over whole\n"),
+                text);
+        JsonNode json = new ObjectMapper().readTree(StatusJson.render(upgraded("a", "b"))).get("last_upgrade");
+        assertEquals(List.of("a", "b"), List.of(json.get("problems").get(0).asText(), json.get("problems").get(1).asText()));
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.util.function.IntConsumer;
 /** What the supervisor's unit tests feed it: its settings, a first worker that serves, READY, an exit by signal. */
 final class Drive {
     static final SupervisorSettings SETTINGS = new SupervisorSettings(Duration.ofSeconds(60), Optional.empty(),
-            Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofSeconds(30));
+            Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ZERO);
 
     private Drive() {
     }

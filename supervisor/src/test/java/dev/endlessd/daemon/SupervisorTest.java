@@ -349,7 +349,8 @@ class SupervisorTest {
     @Test
     void readyAfterFallbackTrustsAWorkerThatStaysAlive() {
         supervisor = supervisorWith(new SupervisorSettings(Duration.ofSeconds(60), Optional.of(Duration.ofSeconds(2)),
-                Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofSeconds(30)));
+                Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ZERO));
         supervisor.start();
         timers.advance(Duration.ofMillis(1999));
         assertEquals(WorkerState.STARTING, starter.last().state());
@@ -367,6 +368,154 @@ class SupervisorTest {
         assertEquals(WorkerState.STARTING, slow.state());
         timers.advance(Duration.ofSeconds(10));
         assertEquals(WorkerState.DRAINING, slow.state());
+    }
+
+    /** sd_notify(3): EXTEND_TIMEOUT_USEC extends; one shorter than what is left changes nothing. */
+    @Test
+    void anExtensionShorterThanWhatIsLeftNeverShortensTheReadyTimeout() {
+        supervisor.start();
+        Worker slow = starter.last();
+        supervisor.notified(slow, NotifyMessage.parse("EXTEND_TIMEOUT_USEC=2000000"));
+        timers.advance(Duration.ofSeconds(59));
+        assertEquals(WorkerState.STARTING, slow.state(), "the 60s ready timeout still runs");
+        supervisor.notified(slow, NotifyMessage.parse("EXTEND_TIMEOUT_USEC=500000"));
+        timers.advance(Duration.ofMillis(999));
+        assertEquals(WorkerState.STARTING, slow.state());
+        timers.advance(Duration.ofMillis(1));
+        assertEquals(WorkerState.DRAINING, slow.state(), "and ends at 60s, set by --ready-timeout");
+    }
+
+    private static final Duration PROBATION = Duration.ofSeconds(3);
+
+    private Supervisor supervisorOnProbation() {
+        SupervisorSettings base = Drive.SETTINGS;
+        return supervisorWith(new SupervisorSettings(base.readyTimeout(), base.readyAfter(), base.drainTimeout(),
+                base.restartBackoff(), base.restartBackoffMax(), base.restartBackoffReset(), PROBATION));
+    }
+
+    @Test
+    void aReloadedWorkerServesBesideTheOldOneThroughItsProbationAndReplacesItAfter() {
+        supervisor = supervisorOnProbation();
+        Worker old = serving();
+        List<ReloadOutcome> outcomes = new ArrayList<>();
+        supervisor.reload("test", outcomes::add);
+        Worker fresh = starter.last();
+        timers.advance(Duration.ofSeconds(1));
+        ready(fresh);
+
+        assertEquals(WorkerState.PROBATION, fresh.state());
+        assertEquals(WorkerState.READY, old.state());
+        assertEquals(Phase.RELOADING, supervisor.phase());
+        assertEquals(List.of(), starter.signalsTo(old));
+        assertEquals(List.of(), outcomes, "the reload is not settled before the probation passed");
+        assertTrue(starter.promoted.contains(fresh), "it takes connections: its start-up CPU priority is over");
+        timers.advance(Duration.ofMillis(1200));
+        WorkerSnapshot onProbation = supervisor.snapshot().workers().get(1);
+        assertEquals(Duration.ofMillis(1800), onProbation.probationLeft());
+        assertEquals(Duration.ZERO, supervisor.snapshot().workers().get(0).probationLeft());
+
+        timers.advance(Duration.ofMillis(1800));
+
+        assertEquals(WorkerState.READY, fresh.state());
+        assertEquals(WorkerState.DRAINING, old.state());
+        assertEquals(List.of(Signals.SIGTERM), starter.signalsTo(old));
+        assertEquals(Phase.SERVING, supervisor.phase());
+        assertEquals(List.of(new ReloadOutcome.Succeeded(fresh.generation(), fresh.pid(), Duration.ofSeconds(1))), outcomes);
+        assertEquals(Duration.ofSeconds(4), supervisor.snapshot().lastReload().orElseThrow().took());
+    }
+
+    /** A supervisor with a probation, whose gen=1 serves and whose gen=2, reloaded for {@code outcomes}, is on it. */
+    private Worker onProbation(List<ReloadOutcome> outcomes) {
+        supervisor = supervisorOnProbation();
+        serving();
+        supervisor.reload("test", outcomes::add);
+        Worker fresh = starter.last();
+        ready(fresh);
+        assertEquals(WorkerState.PROBATION, fresh.state());
+        return fresh;
+    }
+
+    @Test
+    void aWorkerThatExitsDuringItsProbationFailsTheReloadKeepsTheOldOneAndIsNotRestarted() {
+        List<ReloadOutcome> outcomes = new ArrayList<>();
+        Worker bad = onProbation(outcomes);
+        Worker old = starter.started.get(0);
+        timers.advance(Duration.ofMillis(900));
+
+        supervisor.exited(bad, ExitStatus.exited(4));
+
+        assertEquals(List.of(new ReloadOutcome.Failed(2, "gen=2 pid=" + bad.pid() + " exited with exit status 4 900 ms"
+                + " after READY, inside the probation of 3s")), outcomes);
+        assertEquals(WorkerState.READY, old.state());
+        assertEquals(List.of(), starter.signalsTo(old));
+        assertEquals(Phase.SERVING, supervisor.phase());
+        timers.advance(Duration.ofMinutes(5));
+        assertEquals(2, starter.started.size(), "nothing is started again");
+        assertEquals(Phase.SERVING, supervisor.phase());
+    }
+
+    @Test
+    void theFirstWorkerAndARestartServeAtReadyWithoutProbation() {
+        supervisor = supervisorOnProbation();
+        Worker first = serving();
+        assertEquals(WorkerState.READY, first.state(), "no older generation to protect");
+
+        supervisor.exited(first, ExitStatus.exited(1));
+        timers.advance(Drive.SETTINGS.restartBackoff());
+        Worker restarted = starter.last();
+        ready(restarted);
+        assertEquals(WorkerState.READY, restarted.state());
+        assertEquals(Phase.SERVING, supervisor.phase());
+    }
+
+    @Test
+    void aReloadAskedForDuringProbationRunsOnceItHasPassed() {
+        List<ReloadOutcome> first = new ArrayList<>();
+        List<ReloadOutcome> second = new ArrayList<>();
+        Worker probation = onProbation(first);
+
+        supervisor.reload("test", second::add);
+        assertEquals(2, starter.started.size(), "queued, not started beside the worker on probation");
+
+        timers.advance(PROBATION);
+        assertInstanceOf(ReloadOutcome.Succeeded.class, first.get(0));
+        assertEquals(3, starter.started.size());
+        assertEquals(Phase.RELOADING, supervisor.phase());
+        ready(starter.last());
+        timers.advance(PROBATION);
+        assertEquals(List.of(new ReloadOutcome.Succeeded(3, starter.last().pid(), Duration.ZERO)), second);
+        assertEquals(WorkerState.DRAINING, probation.state());
+    }
+
+    @Test
+    void theServingWorkerDyingDuringAProbationLeavesTheNewOneToFinishIt() {
+        List<ReloadOutcome> outcomes = new ArrayList<>();
+        Worker fresh = onProbation(outcomes);
+        Worker old = starter.started.get(0);
+
+        supervisor.exited(old, ExitStatus.exited(1));
+        assertEquals(Phase.RELOADING, supervisor.phase());
+        assertEquals(2, starter.started.size(), "no restart: the worker on probation serves");
+        timers.advance(PROBATION);
+
+        assertEquals(WorkerState.READY, fresh.state());
+        assertEquals(Phase.SERVING, supervisor.phase());
+        assertInstanceOf(ReloadOutcome.Succeeded.class, outcomes.get(0));
+    }
+
+    @Test
+    void stoppingDuringAProbationDrainsBothAndTellsTheWaiter() {
+        List<ReloadOutcome> outcomes = new ArrayList<>();
+        Worker fresh = onProbation(outcomes);
+        Worker old = starter.started.get(0);
+
+        supervisor.stop("SIGTERM");
+
+        assertEquals(WorkerState.DRAINING, old.state());
+        assertEquals(WorkerState.DRAINING, fresh.state());
+        assertEquals(List.of(new ReloadOutcome.Failed(2, "endlessd is stopping")), outcomes);
+        timers.advance(PROBATION);
+        assertEquals(Phase.STOPPING, supervisor.phase(), "the probation timer is gone with it");
     }
 
     @Test

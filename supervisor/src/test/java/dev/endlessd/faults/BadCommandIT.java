@@ -60,6 +60,21 @@ class BadCommandIT {
         }
     }
 
+    /** The commonest first-run mistake: the server binds the port itself, which endlessd already holds. */
+    @Test
+    void aFirstWorkerThatBindsThePortItselfIsToldThatEndlessdHoldsItAndToTakeFd3() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", Fixture.worker("--bind-itself"),
+                "--listen", "127.0.0.1:0")) {
+            assertRefusesToStart(daemon, "worker exited with exit status 1 before it was ready; if it said \"Address"
+                    + " already in use\": endlessd holds the listening sockets, so the server must take them from fd 3 on"
+                    + " (LISTEN_FDS, as with systemd socket activation) instead of binding the port itself; a Java server"
+                    + " gets that from endlessd's Java agent (keep --java-agent=on); see the README, \"What your server"
+                    + " is responsible for\" and \"Java apps: nothing to change\"");
+            assertTrue(daemon.log().contains("Address already in use"), "the worker's own error is in the log too: "
+                    + daemon.log());
+        }
+    }
+
     @Test
     void aSetupStepWithoutItsOwnShellFailsWithTheShellsMessageNotAWrappersOne() throws Exception {
         try (DaemonProcess daemon = DaemonProcess.start(dir, "--cmd", "cd " + dir + " && exec " + Fixture.worker(),

@@ -38,7 +38,12 @@ public final class DaemonProcess implements AutoCloseable {
         return Path.of(path);
     }
 
-    /** Starts {@code endlessd ARGS...} with {@code --runtime-dir dir/run}, logging to {@code dir/endlessd.log}. */
+    /**
+     * Starts {@code endlessd ARGS...} with {@code --runtime-dir dir/run}, logging to {@code dir/endlessd.log},
+     * and with {@code --probation 0s} unless ARGS set one: each reload would otherwise last the default
+     * probation (10s) longer, which suites of hundreds of reloads cannot afford. {@code ProbationIT} runs the
+     * probation, its default included (through {@link #startRaw}).
+     */
     public static DaemonProcess start(Path dir, String... args) throws IOException {
         return start(dir, Map.of(), args);
     }
@@ -47,6 +52,10 @@ public final class DaemonProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(launcher().toString());
         command.addAll(List.of(args));
+        if (!command.contains("--probation")) {
+            command.add("--probation");
+            command.add("0s");
+        }
         command.add("--runtime-dir");
         command.add(dir.resolve("run").toString());
         return startRaw(dir, environment, command);

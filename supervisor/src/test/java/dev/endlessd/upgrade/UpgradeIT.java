@@ -8,6 +8,8 @@ import dev.endlessd.it.DaemonProcess;
 import dev.endlessd.it.Fixture;
 import dev.endlessd.it.HttpLoad;
 import dev.endlessd.it.Proc;
+import dev.endlessd.it.Signals;
+import dev.endlessd.os.Posix;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -54,8 +56,13 @@ class UpgradeIT {
         try (DaemonProcess daemon = start()) {
             int worker = daemon.awaitServing(1);
             long supervisor = daemon.pid();
+            int guard = guardOf(supervisor, worker);
+            String guardCommand = Files.readString(Path.of("/proc/" + guard + "/cmdline")).replace('\0', ' ');
+            assertTrue(guardCommand.startsWith("/bin/sh -c eval \"$ENDLESSD_GUARD_SCRIPT\" endlessd-guard "),
+                    "ps shows the guard's command line without its script: " + guardCommand);
             Proc.Footprint before = Proc.Footprint.of(supervisor);
             List<Long> tookMillis = new ArrayList<>();
+            List<Long> execToControlMillis = new ArrayList<>();
             HttpLoad load = new HttpLoad(daemon.port(), 3);
             try (load) {
                 for (int upgrade = 1; upgrade <= UPGRADES; upgrade++) {
@@ -68,6 +75,9 @@ class UpgradeIT {
 
                     assertEquals(0, result.exitCode(), result.all() + daemon.log());
                     assertTrue(result.out().contains("upgraded pid=" + supervisor + " version=" + version), result.all());
+                    java.util.regex.Matcher took = java.util.regex.Pattern.compile(" took=(\\d+)ms").matcher(result.out());
+                    assertTrue(took.find(), result.all());
+                    execToControlMillis.add(Long.parseLong(took.group(1)));
                     Client.Result status = client().run("status", "--runtime-dir", dir.resolve("run").toString());
                     assertTrue(status.out().contains("(version " + version + ")"), status.all());
                     assertTrue(status.out().contains("pid=" + worker), "the same worker serves: " + status.all());
@@ -82,12 +92,86 @@ class UpgradeIT {
             Proc.Footprint after = Proc.Footprint.of(supervisor);
             assertEquals(before.fds(), after.fds(), "descriptors before " + before + ", after " + after);
             System.out.printf(Locale.ROOT, "UpgradeIT: %d upgrades under load: %d requests, %d failed; client"
-                            + " `endlessd upgrade` took %s ms; supervisor %s before, %s after%n", UPGRADES, load.ok(),
-                    load.failures().size(), tookMillis, before, after);
+                            + " `endlessd upgrade` took %s ms; exec to the new code serving the control socket %s ms;"
+                            + " supervisor %s before, %s after%n", UPGRADES, load.ok(), load.failures().size(), tookMillis,
+                    execToControlMillis, before, after);
 
             Client.Result reload = client().run("reload", "--runtime-dir", dir.resolve("run").toString());
             assertEquals(0, reload.exitCode(), reload.all() + daemon.log());
             assertTrue(reload.out().contains("reloaded gen=2"), reload.all());
+            int next = daemon.awaitServing(2);
+            awaitOnlyLiveChildren(supervisor, guard, next);
+            DaemonProcess.await("the carried worker pid=" + worker + " drained and reaped",
+                    () -> !DaemonProcess.processExists(worker));
+        }
+    }
+
+    @Test
+    void theWorkersDescriptorsStayFlatAcrossUpgrades() throws Exception {
+        try (DaemonProcess daemon = start()) {
+            int worker = daemon.awaitServing(1);
+            int before = Proc.fdCount(worker);
+            for (int upgrade = 1; upgrade <= 3; upgrade++) {
+                Client.Result result = client().run("upgrade", "--runtime-dir", dir.resolve("run").toString());
+                assertEquals(0, result.exitCode(), result.all() + daemon.log());
+            }
+            assertEquals(before, Proc.fdCount(worker), "the serving worker's descriptors");
+            awaitOnlyLiveChildren(daemon.pid(), guardOf(daemon.pid(), worker), worker);
+        }
+    }
+
+    @Test
+    void aWorkerThatCrashesDuringAnUpgradeIsRestartedByTheNewCode() throws Exception {
+        try (DaemonProcess daemon = start()) {
+            int worker = daemon.awaitServing(1);
+            replaceJar("0.0.0-after-crash");
+            String runtime = dir.resolve("run").toString();
+            Client.Running upgrade = client().start("upgrade", "--runtime-dir", runtime);
+            daemon.awaitLog("upgrade requested \\(control socket");
+            Posix.kill(worker, Signals.SIGKILL);
+            Client.Result upgraded = upgrade.await();
+
+            assertEquals(0, upgraded.exitCode(), upgraded.all() + daemon.log());
+            int restarted = daemon.awaitServing(2);
+            Client.Result status = client().run("status", "--runtime-dir", runtime);
+            assertTrue(status.out().contains("(version 0.0.0-after-crash)"), status.all());
+            assertTrue(status.out().contains("pid=" + restarted), status.all());
+            awaitOnlyLiveChildren(daemon.pid(), guardOf(daemon.pid(), restarted), restarted);
+        }
+    }
+
+    /**
+     * The runtime directory loses the worker's notify socket file (a cleaner, an administrator): the
+     * new code cannot take that socket over whole. It says so loudly and serves on with what it took.
+     */
+    @Test
+    void aTakeOverThatIsIncompleteIsReportedAndTheNewCodeServesOn() throws Exception {
+        try (DaemonProcess daemon = start()) {
+            int worker = daemon.awaitServing(1);
+            String runtime = dir.resolve("run").toString();
+            Path notify = dir.resolve("run").resolve("default").resolve("notify-1.sock");
+            assertTrue(Files.exists(notify), "the worker's notify socket at " + notify);
+            Files.delete(notify);
+
+            Client.Result result = client().run("upgrade", "--runtime-dir", runtime);
+
+            assertEquals(1, result.exitCode(), result.all() + daemon.log());
+            assertTrue(result.err().contains("upgraded pid=" + daemon.pid()), result.all());
+            assertTrue(result.err().contains("take-over is incomplete"), result.all());
+            assertTrue(result.err().contains(notify + " is gone"), result.all());
+            daemon.awaitLog("take-over is incomplete");
+            Client.Result status = client().run("status", "--runtime-dir", runtime);
+            assertEquals(0, status.exitCode(), status.all());
+            assertTrue(status.out().contains("take-over incomplete:"), status.all());
+            assertTrue(status.out().contains("gen=1 pid=" + worker + " ready"), status.all());
+
+            Client.Result reload = client().run("reload", "--runtime-dir", runtime);
+            assertEquals(0, reload.exitCode(), reload.all() + daemon.log());
+            assertTrue(reload.out().contains("reloaded gen=2"), reload.all());
+            int next = daemon.awaitServing(2);
+            DaemonProcess.await("the worker whose notify socket was lost drained and reaped",
+                    () -> !DaemonProcess.processExists(worker));
+            awaitOnlyLiveChildren(daemon.pid(), guardOf(daemon.pid(), next), next);
         }
     }
 
@@ -129,6 +213,27 @@ class UpgradeIT {
             assertTrue(reload.out().contains("reloaded gen=2"), reload.all());
             daemon.awaitServing(2);
         }
+    }
+
+    /** The supervisor's one child that is not a worker. */
+    private static int guardOf(long supervisor, int... workers) {
+        List<Long> others = new ArrayList<>(Proc.childrenOf(supervisor).stream().map(Proc.Stat::pid).toList());
+        for (int worker : workers) {
+            others.remove(Long.valueOf(worker));
+        }
+        assertEquals(1, others.size(), "the guard among the children of " + supervisor + ": " + Proc.childrenOf(supervisor));
+        return Math.toIntExact(others.get(0));
+    }
+
+    /** The supervisor's children come down to the guard and the serving worker, none of them a zombie. */
+    private static void awaitOnlyLiveChildren(long supervisor, int guard, int worker) {
+        DaemonProcess.await("the children of " + supervisor + " are the guard pid=" + guard + " and the worker pid="
+                + worker + ", none a zombie", () -> {
+                    List<Proc.Stat> children = Proc.childrenOf(supervisor);
+                    return children.stream().noneMatch(Proc.Stat::zombie)
+                            && children.stream().map(Proc.Stat::pid).collect(java.util.stream.Collectors.toSet())
+                                    .equals(java.util.Set.of((long) guard, (long) worker));
+                });
     }
 
     private DaemonProcess start() throws IOException {
