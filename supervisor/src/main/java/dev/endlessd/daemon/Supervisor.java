@@ -596,7 +596,7 @@ public final class Supervisor implements WorkerEvents {
             }
             worker.markReady(timers.nanoTime());
             log.info("{} ready after {} ({})", worker, Durations.format(worker.timeToReady()), how);
-            takeOver(worker, previous);
+            takeOver(worker, previous, worker.readyNanos());
         });
     }
 
@@ -631,7 +631,7 @@ public final class Supervisor implements WorkerEvents {
             Optional<Worker> previous = serving();
             worker.markReady(timers.nanoTime());
             log.info("{} passed its probation ({})", worker, why);
-            takeOver(worker, previous);
+            takeOver(worker, previous, timers.nanoTime());
         });
     }
 
@@ -644,8 +644,11 @@ public final class Supervisor implements WorkerEvents {
         }
     }
 
-    /** {@code worker} becomes the serving worker: every other ready one drains, and the attempt is settled. */
-    private void takeOver(Worker worker, Optional<Worker> previous) {
+    /**
+     * {@code worker} becomes the serving worker: every other ready one drains, and the attempt is settled as
+     * of {@code settledNanos} (its READY, or the end of its probation).
+     */
+    private void takeOver(Worker worker, Optional<Worker> previous, long settledNanos) {
         Attempt settled = attempt;
         for (Worker other : List.copyOf(workers)) {
             if (other != worker && other.state() == WorkerState.READY) {
@@ -654,7 +657,7 @@ public final class Supervisor implements WorkerEvents {
         }
         enter(Phase.SERVING, "serving: " + worker, null);
         ReloadOutcome outcome = new ReloadOutcome.Succeeded(worker.generation(), worker.pid(), worker.timeToReady());
-        record(settled, outcome, Duration.ofNanos(timers.nanoTime() - worker.startedNanos()));
+        record(settled, outcome, Duration.ofNanos(settledNanos - worker.startedNanos()));
         if (settled.phase == Phase.RELOADING && previous.isPresent()) {
             log.info("reload succeeded: {} serves, {} drains", worker, previous.get());
         } else {
