@@ -131,6 +131,15 @@ public final class EndlessdCommand implements Callable<Integer> {
                     + " it (default: ${DEFAULT-VALUE}).")
     private Conversions.Switch javaAgent;
 
+    @Option(names = "--java-cache", paramLabel = "on|off", order = 9, defaultValue = "on",
+            converter = Conversions.SwitchValue.class,
+            description = "Java workers (a command that starts HotSpot java 17+) keep a class-data cache in the"
+                    + " instance's state directory ($STATE_DIRECTORY, /var/lib/endlessd as root, else"
+                    + " $XDG_STATE_HOME/endlessd): each generation that found none writes it as it exits after"
+                    + " serving, later ones start from it (JDK 17-24: CDS archive; 25+: AOT cache), added to"
+                    + " JAVA_TOOL_OPTIONS. off: no cache options (default: ${DEFAULT-VALUE}).")
+    private Conversions.Switch javaCache;
+
     @Option(names = "--reload-on-change", paramLabel = "PATH", order = 9,
             description = "Reload when the content of this file or directory changes, repeatable: a mounted"
                     + " ConfigMap or Secret (its ..data link swap is one change), a config file an editor replaces."
@@ -194,7 +203,7 @@ public final class EndlessdCommand implements Callable<Integer> {
                     instance.runtimeDirectory(Map.copyOf(System.getenv()), Posix.uid()),
                     Optional.ofNullable(user).map(RunAs::lookUp),
                     startupNice != null ? startupNice : Posix.uid() == 0 ? DEFAULT_STARTUP_NICE : 0,
-                    javaAgent == Conversions.Switch.ON, watched);
+                    javaAgent == Conversions.Switch.ON, watched, javaCache == Conversions.Switch.ON);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

@@ -97,6 +97,7 @@ final class StatusJson {
                 .name("uptime_ms").value(worker.age().toMillis())
                 .name("status").value(worker.status())
                 .name("probation_left_ms").value(worker.probationLeft().toMillis())
+                .name("java_cache").value(worker.javaCache().label())
                 .endObject();
     }
 

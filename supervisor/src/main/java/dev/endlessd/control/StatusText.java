@@ -69,7 +69,8 @@ final class StatusText {
                 ? " replaces the serving worker in " + Durations.format(worker.probationLeft()) + " unless it exits"
                 : "";
         String status = worker.status().isEmpty() ? "" : " " + PeerText.terminalSafe(worker.status());
-        return (line + probation + status).stripTrailing() + "\n";
+        String cache = worker.javaCache().text().isEmpty() ? "" : " [" + worker.javaCache().text() + "]";
+        return (line + probation + status + cache).stripTrailing() + "\n";
     }
 
     private static String lastReload(ReloadRecord last, StatusReport report) {

@@ -1,5 +1,7 @@
 package dev.endlessd.daemon;
 
+import dev.endlessd.jvmcache.CachedStart;
+import dev.endlessd.jvmcache.JavaCache;
 import dev.endlessd.notify.NotifySocket;
 import dev.endlessd.os.Posix;
 import dev.endlessd.output.TerminalRelay;
@@ -8,6 +10,7 @@ import dev.endlessd.priority.StartupPriority;
 import dev.endlessd.runtime.RuntimeDirectory;
 import dev.endlessd.socket.Listener;
 import dev.endlessd.spawn.ExecWrapper;
+import dev.endlessd.spawn.ExitStatus;
 import dev.endlessd.spawn.ProcessLauncher;
 import dev.endlessd.spawn.RunAs;
 import dev.endlessd.spawn.SpawnRequest;
@@ -46,13 +49,15 @@ public final class ProcessWorkerStarter implements WorkerStarter {
     private final ProcessLauncher launcher;
     private final Optional<StartupPriority> priority;
     private final TerminalRelay terminalRelay;
+    private final JavaCache javaCache;
     private final Map<Worker, NotifySocket> notifySockets = new HashMap<>();
+    private final Map<Worker, CachedStart> cachedStarts = new HashMap<>();
 
     /** @param priority present when workers start at a lower CPU priority ({@code wrapper} runs nice) */
     public ProcessWorkerStarter(WorkerCommand command, ExecWrapper wrapper, Optional<RunAs> user,
                                 List<Listener> listeners, WorkerEnvironment environment,
                                 RuntimeDirectory runtimeDirectory, SupervisorThread thread, ProcessLauncher launcher,
-                                Optional<StartupPriority> priority) {
+                                Optional<StartupPriority> priority, JavaCache javaCache) {
         this.argv = command.argv(wrapper);
         this.workerUid = user.map(runAs -> OptionalInt.of(runAs.uid())).orElse(OptionalInt.empty());
         this.listenerNames = listeners.stream().map(Listener::name).toList();
@@ -62,6 +67,7 @@ public final class ProcessWorkerStarter implements WorkerStarter {
         this.thread = thread;
         this.launcher = launcher;
         this.priority = priority;
+        this.javaCache = javaCache;
         this.terminalRelay = TerminalRelay.forWorkers(user.isPresent());
         if (terminalRelay.active()) {
             log.info("{} of --user workers reach this terminal through endlessd, with control characters shown as '?':"
@@ -77,24 +83,31 @@ public final class ProcessWorkerStarter implements WorkerStarter {
                 workerUid, worker);
         int notifyClient = -1;
         WorkerOutput output = null;
+        CachedStart cached = null;
         int pid;
         try {
             notifyClient = notify.openClient();
             output = terminalRelay.open("gen=" + worker.generation());
             List<Integer> passedFds = new ArrayList<>(listenerFds);
             passedFds.add(notifyClient);
-            SpawnRequest request = new SpawnRequest(argv,
-                    environment.forWorker(worker.generation(), listenerNames, notify.path()), passedFds,
-                    output.stdout(), output.stderr());
+            Map<String, String> workerEnvironment = environment.forWorker(worker.generation(), listenerNames, notify.path());
+            cached = javaCache.prepare(worker.generation(), workerEnvironment);
+            SpawnRequest request = new SpawnRequest(argv, workerEnvironment, passedFds, output.stdout(), output.stderr());
             pid = launcher.spawn(request, status -> {
                 try {
-                    thread.execute("the exit of gen=" + worker.generation(), () -> events.exited(worker, status));
+                    thread.execute("the exit of gen=" + worker.generation(), () -> {
+                        cacheExited(worker, status);
+                        events.exited(worker, status);
+                    });
                 } catch (RejectedExecutionException stopped) {
                     // the daemon is already gone; nobody is left to tell
                 }
             });
         } catch (IOException | RuntimeException | Error e) {
             notify.close();
+            if (cached != null) {
+                cached.exited(ExitStatus.unknown()); // no JVM will write what it was given to write
+            }
             throw e;
         } finally {
             if (notifyClient >= 0) {
@@ -106,6 +119,9 @@ public final class ProcessWorkerStarter implements WorkerStarter {
         }
         notify.acceptFrom(pid);
         notifySockets.put(worker, notify);
+        cached.spawned(pid);
+        cachedStarts.put(worker, cached);
+        worker.javaCache(cached.use());
         priority.ifPresent(startup -> startup.started(worker, pid));
         return pid;
     }
@@ -147,7 +163,20 @@ public final class ProcessWorkerStarter implements WorkerStarter {
 
     @Override
     public void ready(Worker worker) {
+        CachedStart cached = cachedStarts.get(worker);
+        if (cached != null) {
+            cached.ready();
+            worker.javaCache(cached.use());
+        }
         priority.ifPresent(startup -> startup.ready(worker));
+    }
+
+    /** Before the supervisor hears of the exit: a JVM that exited, rather than being killed, wrote its archive whole. */
+    private void cacheExited(Worker worker, ExitStatus status) {
+        CachedStart cached = cachedStarts.remove(worker);
+        if (cached != null) {
+            cached.exited(status);
+        }
     }
 
     @Override

@@ -432,7 +432,8 @@ public final class Supervisor implements WorkerEvents {
         long now = timers.nanoTime();
         List<WorkerSnapshot> views = workers.stream()
                 .map(w -> new WorkerSnapshot(w.generation(), w.pid(), w.state(),
-                        Duration.ofNanos(now - w.startedNanos()), w.statusText(), w.probationLeft(now)))
+                        Duration.ofNanos(now - w.startedNanos()), w.statusText(), w.probationLeft(now),
+                        w.javaCache()))
                 .toList();
         return new SupervisorSnapshot(phase, views, Optional.ofNullable(lastReload));
     }

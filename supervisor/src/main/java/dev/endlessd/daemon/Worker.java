@@ -1,5 +1,6 @@
 package dev.endlessd.daemon;
 
+import dev.endlessd.jvmcache.CacheUse;
 import java.time.Duration;
 
 /**
@@ -14,6 +15,7 @@ final class Worker {
     private long readyNanos;
     private long drainingSinceNanos;
     private String statusText = "";
+    private CacheUse javaCache = CacheUse.NONE;
     private Timers.Timer readyTimer;
     private Timers.Timer drainTimer;
     private Timers.Timer probationTimer;
@@ -59,6 +61,15 @@ final class Worker {
 
     String statusText() {
         return statusText;
+    }
+
+    /** How its JVM uses the Java cache, for status. */
+    CacheUse javaCache() {
+        return javaCache;
+    }
+
+    void javaCache(CacheUse use) {
+        javaCache = use;
     }
 
     long startedNanos() {

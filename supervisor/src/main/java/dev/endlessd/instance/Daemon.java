@@ -12,6 +12,7 @@ import dev.endlessd.daemon.ReloadOutcome;
 import dev.endlessd.daemon.Supervisor;
 import dev.endlessd.daemon.SupervisorThread;
 import dev.endlessd.guard.WorkerGuard;
+import dev.endlessd.jvmcache.JavaCache;
 import dev.endlessd.notify.SystemdNotifier;
 import dev.endlessd.orphans.OrphanReaper;
 import dev.endlessd.orphans.Orphans;
@@ -139,9 +140,10 @@ public final class Daemon {
                     listeners.stream().collect(Collectors.toMap(Listener::fd, Listener::toString, (a, b) -> a)),
                     System::nanoTime);
             TerminalRelay relay = TerminalRelay.forWorkers(config.user().isPresent());
+            JavaCache javaCache = javaCache();
             ProcessWorkerStarter starter = new ProcessWorkerStarter(config.command(), wrapper, config.user(), listeners,
                     workerEnvironment, runtimeDirectory, thread, launcher, wrapper.lowersPriority()
-                            ? Optional.of(new StartupPriority(Posix.niceness(), loop)) : Optional.empty());
+                            ? Optional.of(new StartupPriority(Posix.niceness(), loop)) : Optional.empty(), javaCache);
             Optional<SystemdNotifier> systemd = systemdNotifier(loop);
             Supervisor supervisor = new Supervisor(config.settings(), starter, thread, exitCode::complete,
                     systemd.<Supervisor.PhaseListener>map(SystemdPhases::new).orElse((phase, status) -> { }));
@@ -172,6 +174,7 @@ public final class Daemon {
                     return superviseUntilStopped(thread, supervisor, watcher, orphans);
                 } finally {
                     control.close();
+                    javaCache.close();
                 }
             } finally {
                 watcher.ifPresent(ChangeWatcher::close);
@@ -270,6 +273,29 @@ public final class Daemon {
         log.info("Java workers get the agent {} (JAVA_TOOL_OPTIONS): unmodified servers take the inherited sockets,"
                 + " send READY and drain on SIGTERM; --java-agent=off disables it", path);
         return Optional.of(path);
+    }
+
+    /**
+     * The Java cache ({@code --java-cache}); a state directory it cannot use is no reason not to serve:
+     * workers then start as they would without it.
+     */
+    private JavaCache javaCache() {
+        if (!config.javaCache()) {
+            log.info("--java-cache=off: Java workers start without a class-data cache");
+            return JavaCache.off();
+        }
+        try {
+            JavaCache cache = JavaCache.open(config.serviceName(), environment, Posix.uid(),
+                    config.user().map(user -> java.util.OptionalInt.of(user.uid())).orElse(java.util.OptionalInt.empty()),
+                    config.user().map(user -> java.util.OptionalInt.of(user.gid())).orElse(java.util.OptionalInt.empty()),
+                    config.command().commandLine());
+            log.info("Java workers keep a class-data cache in {}: each generation writes it as it exits, the next"
+                    + " starts from it; --java-cache=off disables it", cache.location().orElseThrow());
+            return cache;
+        } catch (IOException e) {
+            log.warn("Java workers start without a class-data cache: {}", e.getMessage());
+            return JavaCache.off();
+        }
     }
 
     private ExecWrapper execWrapper() throws StartupException {

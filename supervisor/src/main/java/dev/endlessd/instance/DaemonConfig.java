@@ -17,10 +17,11 @@ import java.util.Optional;
  * @param startupNice      how much lower the CPU priority of a worker is until it is ready; 0 for none
  * @param javaAgent        whether worker JVMs get endlessd's Java agent ({@code --java-agent})
  * @param reloadOnChange   files and directories whose change of content reloads ({@code --reload-on-change})
+ * @param javaCache        whether worker JVMs keep a class-data cache in the state directory ({@code --java-cache})
  */
 public record DaemonConfig(String serviceName, WorkerCommand command, List<ListenSpec> listen, int backlog,
                            SupervisorSettings settings, Path runtimeDirectory, Optional<RunAs> user, int startupNice,
-                           boolean javaAgent, List<Path> reloadOnChange) {
+                           boolean javaAgent, List<Path> reloadOnChange, boolean javaCache) {
     public DaemonConfig {
         listen = List.copyOf(listen);
         reloadOnChange = List.copyOf(reloadOnChange);

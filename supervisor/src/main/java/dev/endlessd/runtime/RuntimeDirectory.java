@@ -34,11 +34,6 @@ public final class RuntimeDirectory {
     private static final Logger log = LoggerFactory.getLogger(RuntimeDirectory.class);
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OTHERS_MAY_PASS = PosixFilePermissions.fromString("rwx--x--x");
-    private static final int GROUP_OR_OTHERS_WRITE = 0022;
-    private static final int STICKY = 01000;
-    private static final int FILE_TYPE = 0170000;
-    private static final int DIRECTORY = 0040000;
-    private static final int SYMLINK = 0120000;
 
     private final Path path;
     private final int uid;
@@ -82,7 +77,7 @@ public final class RuntimeDirectory {
                 directory.prepareBase(base);
             }
             if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-                createPrivate(path, directory.mode());
+                FileStat.createDirectory(path, directory.mode());
             }
             directory.checkOwn();
             return directory;
@@ -130,7 +125,7 @@ public final class RuntimeDirectory {
             if (above != null) {
                 Files.createDirectories(above);
             }
-            createPrivate(base, mode());
+            FileStat.createDirectory(base, mode());
         }
         Path above = base.toAbsolutePath().getParent();
         if (above != null) {
@@ -140,21 +135,21 @@ public final class RuntimeDirectory {
     }
 
     private void checkBase(Path base) throws IOException {
-        Stat stat = Stat.of(base);
-        stat.requireRealDirectory("runtime directory base");
-        if (stat.owner != uid && stat.owner != 0) {
-            throw new UnsafeDirectoryException("runtime directory base " + base + " belongs to uid " + stat.owner
+        FileStat stat = FileStat.of(base);
+        requireRealDirectory(stat, "runtime directory base");
+        if (stat.owner() != uid && stat.owner() != 0) {
+            throw new UnsafeDirectoryException("runtime directory base " + base + " belongs to uid " + stat.owner()
                     + ", not to us (uid " + uid + ") or root: its owner could replace what endlessd keeps in it"
                     + " (another user may have created it first): remove it as root, or pass --runtime-dir"
                     + (uid == 0 ? "" : " (or set XDG_RUNTIME_DIR)"));
         }
-        if ((stat.mode & GROUP_OR_OTHERS_WRITE) != 0 && (stat.mode & STICKY) == 0) {
+        if (stat.groupOrOthersMayWrite() && !stat.sticky()) {
             throw new UnsafeDirectoryException("runtime directory base " + base + " may be written by other users"
                     + " (mode " + stat.octalMode() + "): they could rename what endlessd keeps in it and put their own"
                     + " in its place: chmod go-w " + base + " after checking what is in it, or pass --runtime-dir");
         }
-        if (workersRunAsAnotherUser && (stat.mode & 0001) == 0) {
-            if (stat.owner != uid) {
+        if (workersRunAsAnotherUser && (stat.mode() & 0001) == 0) {
+            if (stat.owner() != uid) {
                 throw new UnsafeDirectoryException("runtime directory base " + base + " does not let --user workers"
                         + " pass through (mode o+x) and is not ours to change: pass --runtime-dir");
             }
@@ -165,19 +160,19 @@ public final class RuntimeDirectory {
     }
 
     private void checkOwn() throws IOException {
-        Stat stat = Stat.of(path);
-        stat.requireRealDirectory("runtime directory");
-        if (stat.owner != uid) {
-            throw new UnsafeDirectoryException("runtime directory " + path + " belongs to uid " + stat.owner
+        FileStat stat = FileStat.of(path);
+        requireRealDirectory(stat, "runtime directory");
+        if (stat.owner() != uid) {
+            throw new UnsafeDirectoryException("runtime directory " + path + " belongs to uid " + stat.owner()
                     + ", not to us (uid " + uid + "); another user could forge readiness messages: remove it, or pass"
                     + " --runtime-dir");
         }
-        if ((stat.mode & GROUP_OR_OTHERS_WRITE) != 0) {
+        if (stat.groupOrOthersMayWrite()) {
             throw new UnsafeDirectoryException("runtime directory " + path + " may be written by other users (mode "
                     + stat.octalMode() + "): they could have put files of theirs in it: remove it (rm -r " + path
                     + "), or pass --runtime-dir");
         }
-        if (!Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS).equals(mode()) || (stat.mode & 07000) != 0) {
+        if (!Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS).equals(mode()) || (stat.mode() & 07000) != 0) {
             Files.setPosixFilePermissions(path, mode());
         }
     }
@@ -188,13 +183,13 @@ public final class RuntimeDirectory {
      */
     private void checkAncestors(Path directory) throws IOException {
         for (Path at = directory; at != null; at = at.getParent()) {
-            Stat stat = Stat.of(at);
-            if (stat.owner != uid && stat.owner != 0) {
+            FileStat stat = FileStat.of(at);
+            if (stat.owner() != uid && stat.owner() != 0) {
                 throw new UnsafeDirectoryException("runtime directory " + path + " lies in " + at + ", which belongs"
-                        + " to uid " + stat.owner + ": its owner could rename what endlessd keeps there; pass"
+                        + " to uid " + stat.owner() + ": its owner could rename what endlessd keeps there; pass"
                         + " --runtime-dir to a place only root and uid " + uid + " control");
             }
-            if ((stat.mode & GROUP_OR_OTHERS_WRITE) != 0 && (stat.mode & STICKY) == 0) {
+            if (stat.groupOrOthersMayWrite() && !stat.sticky()) {
                 // a container's /tmp (an image layer, a Kubernetes emptyDir) is so, and there every process runs
                 // as one uid: say it rather than refuse it
                 log.warn("runtime directory {} lies in {}, which other users may write (mode {}, no sticky bit): a"
@@ -202,16 +197,6 @@ public final class RuntimeDirectory {
                         + " runs as one uid (a container), elsewhere pass --runtime-dir", path, at, stat.octalMode());
                 return;
             }
-        }
-    }
-
-    /** mkdir with {@code mode} exactly (not what the umask leaves of it); a directory that appeared meanwhile is checked instead. */
-    private static void createPrivate(Path directory, Set<PosixFilePermission> mode) throws IOException {
-        try {
-            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            Files.setPosixFilePermissions(directory, mode);
-        } catch (FileAlreadyExistsException raced) {
-            // checked like any directory we found
         }
     }
 
@@ -228,26 +213,14 @@ public final class RuntimeDirectory {
         }
     }
 
-    /** What lstat(2) says about a path: its owner and its mode bits, file type included. */
-    private record Stat(Path path, int owner, int mode) {
-        static Stat of(Path path) throws IOException {
-            return new Stat(path, (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS),
-                    (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS));
+    private static void requireRealDirectory(FileStat stat, String what) throws UnsafeDirectoryException {
+        if (stat.isSymlink()) {
+            throw new UnsafeDirectoryException(what + " " + stat.path() + " is a symbolic link: endlessd uses only a real"
+                    + " directory there, so that nobody can point it elsewhere: remove the link, or pass --runtime-dir");
         }
-
-        void requireRealDirectory(String what) throws UnsafeDirectoryException {
-            if ((mode & FILE_TYPE) == SYMLINK) {
-                throw new UnsafeDirectoryException(what + " " + path + " is a symbolic link: endlessd uses only a real"
-                        + " directory there, so that nobody can point it elsewhere: remove the link, or pass --runtime-dir");
-            }
-            if ((mode & FILE_TYPE) != DIRECTORY) {
-                throw new UnsafeDirectoryException(what + " " + path + " is not a directory: remove it, or pass"
-                        + " --runtime-dir");
-            }
-        }
-
-        String octalMode() {
-            return String.format("%04o", mode & 07777);
+        if (!stat.isDirectory()) {
+            throw new UnsafeDirectoryException(what + " " + stat.path() + " is not a directory: remove it, or pass"
+                    + " --runtime-dir");
         }
     }
 

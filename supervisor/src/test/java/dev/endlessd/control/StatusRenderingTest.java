@@ -1,6 +1,7 @@
 package dev.endlessd.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -96,6 +97,23 @@ class StatusRenderingTest {
                 text);
         JsonNode json = new ObjectMapper().readTree(StatusJson.render(upgraded("a", "b"))).get("last_upgrade");
         assertEquals(List.of("a", "b"), List.of(json.get("problems").get(0).asText(), json.get("problems").get(1).asText()));
+    }
+
+    @Test
+    void eachWorkerSaysWhetherItStartedFromTheJavaCache() throws Exception {
+        WorkerSnapshot warm = new WorkerSnapshot(9, 4343, WorkerState.READY, Duration.ofSeconds(3), "",
+                dev.endlessd.jvmcache.CacheUse.USED);
+        WorkerSnapshot cold = new WorkerSnapshot(8, 4242, WorkerState.DRAINING, Duration.ofMinutes(1), "",
+                dev.endlessd.jvmcache.CacheUse.WRITING);
+
+        String text = StatusText.render(report(succeeded(), cold, warm));
+        assertTrue(text.contains("gen=9    pid=4343     ready     up 3s       [java cache: started from it]\n"), text);
+        assertTrue(text.contains("[java cache: started cold, writes it on exit]"), text);
+        assertFalse(StatusText.render(report(succeeded(), SERVING)).contains("java cache"), "no cache, no words");
+
+        JsonNode workers = new ObjectMapper().readTree(StatusJson.render(report(succeeded(), cold, warm))).get("workers");
+        assertEquals("writing", workers.get(0).get("java_cache").asText());
+        assertEquals("used", workers.get(1).get("java_cache").asText());
     }
 
     @Test

@@ -96,6 +96,8 @@ public final class DaemonProcess implements AutoCloseable {
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().put("ENDLESSD_LOG_LEVEL", "DEBUG");
+        // each test its own Java cache: no archive of another test (or worktree) in a shared ~/.local/state
+        builder.environment().put("STATE_DIRECTORY", dir.resolve("state").toString());
         builder.environment().putAll(environment);
         return new DaemonProcess(builder.start(), log);
     }

@@ -61,6 +61,7 @@ final class Endlessd implements AutoCloseable {
         builder.environment().keySet().removeIf(key -> key.startsWith("LISTEN_") || key.equals("NOTIFY_SOCKET")
                 || key.equals("JAVA_TOOL_OPTIONS"));
         builder.environment().put("ENDLESSD_AGENT_JAR", agentJar().toAbsolutePath().toString());
+        builder.environment().put("STATE_DIRECTORY", dir.resolve("state").toString()); // a Java cache per test
         builder.environment().putAll(environment);
         return new Endlessd(builder.start(), log, dir.resolve("run"), name);
     }
