@@ -38,11 +38,23 @@ public final class HandoffFile {
         return out;
     }
 
-    /** {@code environment} without the state's variable: what endlessd passes on. */
+    /** {@code environment} without the variables of an upgrade's exec: what endlessd passes on. */
     public static Map<String, String> environmentWithout(Map<String, String> environment) {
         Map<String, String> out = new HashMap<>(environment);
         out.remove(VARIABLE);
+        out.remove(Rescue.VARIABLE);
+        out.remove(Rescue.OUTCOME_VARIABLE);
         return out;
+    }
+
+    /** The descriptor {@code environment} names for the state, if it names a plausible one; nothing is read. */
+    public static Optional<Integer> descriptor(Map<String, String> environment) {
+        try {
+            int fd = Integer.parseInt(environment.getOrDefault(VARIABLE, ""));
+            return fd >= 3 ? Optional.of(fd) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     /**
