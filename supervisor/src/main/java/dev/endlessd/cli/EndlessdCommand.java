@@ -202,7 +202,7 @@ public final class EndlessdCommand implements Callable<Integer> {
             return Rescue.Kit.none("this process was not executed by an upgrade");
         }
         try {
-            Optional<Rescue> way = Rescue.take(environment);
+            Optional<Rescue> way = Rescue.take(environment, ProcessHandle.current().pid());
             if (way.isEmpty()) {
                 return Rescue.Kit.none("the previous code handed over none (it predates the way back)");
             }

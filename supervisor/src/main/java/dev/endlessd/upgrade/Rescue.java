@@ -42,12 +42,14 @@ public final class Rescue {
     private static final int MAX_REASON = 2000;
     private static final String OWN_DESCRIPTORS = "/proc/self/fd/";
 
+    private final long pid;
     private final Path program;
     private final int jarFd;
     private final int[] ignoredSignals;
     private final List<String> argv;
 
-    Rescue(Path program, int jarFd, int[] ignoredSignals, List<String> argv) {
+    Rescue(long pid, Path program, int jarFd, int[] ignoredSignals, List<String> argv) {
+        this.pid = pid;
         this.program = program;
         this.jarFd = jarFd;
         this.ignoredSignals = ignoredSignals.clone();
@@ -90,7 +92,7 @@ public final class Rescue {
         List<String> argv = withJar(split(cmdline), jarFd);
         int fd = SelfExec.memoryFile("endlessd-rescue");
         try {
-            Posix.rewrite(fd, encode(new Rescue(program, jarFd, ignoredSignals, argv)));
+            Posix.rewrite(fd, encode(new Rescue(ProcessHandle.current().pid(), program, jarFd, ignoredSignals, argv)));
         } catch (IOException e) {
             Posix.close(fd);
             throw new IOException("cannot write the way back: " + e.getMessage(), e);
@@ -112,9 +114,9 @@ public final class Rescue {
     /**
      * The way back handed to this process, if its environment names one; that descriptor is closed.
      *
-     * @throws HandoffException when it cannot be read or does not decode
+     * @throws HandoffException when it cannot be read, does not decode, or belongs to another process
      */
-    public static Optional<Rescue> take(Map<String, String> environment) throws HandoffException {
+    public static Optional<Rescue> take(Map<String, String> environment, long ownPid) throws HandoffException {
         String value = environment.get(VARIABLE);
         if (value == null) {
             return Optional.empty();
@@ -134,12 +136,19 @@ public final class Rescue {
         } finally {
             Posix.close(fd);
         }
-        return Optional.of(decode(bytes));
+        Rescue rescue = decode(bytes);
+        if (rescue.pid != ownPid) {
+            throw new HandoffException("the way back at " + VARIABLE + "=" + fd + " belongs to pid " + rescue.pid
+                    + ", not to this process (" + ownPid + "): unset " + VARIABLE + "; endlessd sets it only for its own"
+                    + " upgrade");
+        }
+        return Optional.of(rescue);
     }
 
     static byte[] encode(Rescue rescue) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        List<String> fields = new ArrayList<>(List.of(FORMAT, rescue.program.toString(), Integer.toString(rescue.jarFd),
+        List<String> fields = new ArrayList<>(List.of(FORMAT, Long.toString(rescue.pid), rescue.program.toString(),
+                Integer.toString(rescue.jarFd),
                 java.util.Arrays.stream(rescue.ignoredSignals).mapToObj(Integer::toString)
                         .collect(java.util.stream.Collectors.joining(","))));
         fields.addAll(rescue.argv);
@@ -162,20 +171,22 @@ public final class Rescue {
             throw new HandoffException("the way back is in format \"" + fields.get(0) + "\", this code reads \"" + FORMAT
                     + "\"");
         }
-        if (fields.size() < 6) {
+        if (fields.size() < 7) {
             throw new HandoffException("the way back names no command line");
         }
+        long pid;
         int jarFd;
         int[] signals;
         try {
-            jarFd = Integer.parseInt(fields.get(2));
-            signals = fields.get(3).isEmpty() ? new int[0]
-                    : java.util.Arrays.stream(fields.get(3).split(",", -1)).mapToInt(Integer::parseInt).toArray();
+            pid = Long.parseLong(fields.get(1));
+            jarFd = Integer.parseInt(fields.get(3));
+            signals = fields.get(4).isEmpty() ? new int[0]
+                    : java.util.Arrays.stream(fields.get(4).split(",", -1)).mapToInt(Integer::parseInt).toArray();
         } catch (NumberFormatException e) {
-            throw new HandoffException("the way back names its jar or its signals by numbers that are none: \""
-                    + fields.get(2) + "\", \"" + fields.get(3) + "\"");
+            throw new HandoffException("the way back names its pid, jar or signals by numbers that are none: \""
+                    + fields.get(1) + "\", \"" + fields.get(3) + "\", \"" + fields.get(4) + "\"");
         }
-        return new Rescue(Path.of(fields.get(1)), jarFd, signals, fields.subList(4, fields.size()));
+        return new Rescue(pid, Path.of(fields.get(2)), jarFd, signals, fields.subList(5, fields.size()));
     }
 
     private static List<String> split(byte[] nulTerminated) {

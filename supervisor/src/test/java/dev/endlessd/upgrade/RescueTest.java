@@ -40,7 +40,7 @@ class RescueTest {
     @Test
     void anyCommandLineSurvivesTheRoundTrip() throws HandoffException {
         List<String> argv = List.of("/usr/bin/java", "-jar", "/proc/self/fd/9", "--cmd", "sh -c 'a\nb'\t\"c\" é ∅", "");
-        Rescue decoded = Rescue.decode(Rescue.encode(new Rescue(Path.of("/usr/lib/jvm/bin/java"), 9,
+        Rescue decoded = Rescue.decode(Rescue.encode(new Rescue(42, Path.of("/usr/lib/jvm/bin/java"), 9,
                 new int[] {1, 2, 10, 15}, argv)));
 
         assertEquals(Path.of("/usr/lib/jvm/bin/java"), decoded.program());
@@ -51,11 +51,11 @@ class RescueTest {
 
     @Test
     void refusesWhatItCannotRead() {
-        byte[] good = Rescue.encode(new Rescue(Path.of("/java"), 9, new int[] {15}, List.of("/java", "-jar", "x")));
+        byte[] good = Rescue.encode(new Rescue(42, Path.of("/java"), 9, new int[] {15}, List.of("/java", "-jar", "x")));
         byte[] truncated = java.util.Arrays.copyOf(good, good.length - 1);
         byte[] otherFormat = new String(good, StandardCharsets.UTF_8).replace("endlessd-rescue 1", "endlessd-rescue 2")
                 .getBytes(StandardCharsets.UTF_8);
-        byte[] noCommand = "endlessd-rescue 1\0/java\0009\00015\0".getBytes(StandardCharsets.UTF_8);
+        byte[] noCommand = "endlessd-rescue 1\00042\0/java\0009\00015\0".getBytes(StandardCharsets.UTF_8);
 
         assertTrue(assertThrows(HandoffException.class, () -> Rescue.decode(truncated)).getMessage().contains("truncated"));
         assertTrue(assertThrows(HandoffException.class, () -> Rescue.decode(otherFormat)).getMessage()
@@ -66,13 +66,29 @@ class RescueTest {
     }
 
     @Test
+    void takesOnlyAWayBackWrittenForThisProcess() throws IOException, HandoffException {
+        long own = ProcessHandle.current().pid();
+        List<String> argv = List.of("/java", "-jar", "/proc/self/fd/9");
+        int mine = SelfExec.memoryFile("test");
+        int other = SelfExec.memoryFile("test");
+        Posix.rewrite(mine, Rescue.encode(new Rescue(own, Path.of("/java"), 9, new int[0], argv)));
+        Posix.rewrite(other, Rescue.encode(new Rescue(own + 1, Path.of("/java"), 9, new int[0], argv)));
+
+        assertEquals(argv, Rescue.take(Map.of(Rescue.VARIABLE, Integer.toString(mine)), own).orElseThrow().argv());
+        HandoffException refused = assertThrows(HandoffException.class,
+                () -> Rescue.take(Map.of(Rescue.VARIABLE, Integer.toString(other)), own));
+        assertTrue(refused.getMessage().contains("belongs to pid " + (own + 1)), refused.getMessage());
+        assertEquals(java.util.Optional.empty(), Rescue.take(Map.of(), own));
+    }
+
+    @Test
     void aKitKeepsCopiesAsideUntilTheTakeOverCommits() throws IOException {
         int[] pipe = Posix.pipe();
         int[] jarPipe = Posix.pipe();
         int jar = jarPipe[0];
         Set<Integer> before = new HashSet<>(SelfExec.openDescriptors());
         try {
-            Rescue.Kit kit = new Rescue(Path.of("/nonexistent/java"), jar, new int[0], List.of("java")).kit();
+            Rescue.Kit kit = new Rescue(42, Path.of("/nonexistent/java"), jar, new int[0], List.of("java")).kit();
             kit.keep(List.of(pipe[0], pipe[1]));
             Set<Integer> copies = new HashSet<>(SelfExec.openDescriptors());
             copies.removeAll(before);
@@ -98,7 +114,7 @@ class RescueTest {
     void aWayBackTakenFirstForbidsTheTakeOver() throws IOException {
         int[] pipe = Posix.pipe();
         try {
-            Rescue.Kit kit = new Rescue(Path.of("/nonexistent/java"), pipe[0], new int[0], List.of("java")).kit();
+            Rescue.Kit kit = new Rescue(42, Path.of("/nonexistent/java"), pipe[0], new int[0], List.of("java")).kit();
             kit.keep(List.of(pipe[1]));
 
             String failed = kit.goBack(Map.of(), "endlessd 9.9 failed");
