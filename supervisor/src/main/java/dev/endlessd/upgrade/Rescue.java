@@ -117,28 +117,13 @@ public final class Rescue {
      * @throws HandoffException when it cannot be read, does not decode, or belongs to another process
      */
     public static Optional<Rescue> take(Map<String, String> environment, long ownPid) throws HandoffException {
-        String value = environment.get(VARIABLE);
-        if (value == null) {
+        Optional<byte[]> bytes = HandoffFile.readNamed(environment, VARIABLE, MAX_BYTES + 1);
+        if (bytes.isEmpty()) {
             return Optional.empty();
         }
-        int fd;
-        try {
-            fd = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new HandoffException(VARIABLE + "=" + value + " (expected: a descriptor number)");
-        }
-        if (fd < 3) {
-            throw new HandoffException(VARIABLE + "=" + fd + " (expected: 3 or above)");
-        }
-        byte[] bytes;
-        try {
-            bytes = Posix.readStart(fd, MAX_BYTES + 1);
-        } finally {
-            Posix.close(fd);
-        }
-        Rescue rescue = decode(bytes);
+        Rescue rescue = decode(bytes.get());
         if (rescue.pid != ownPid) {
-            throw new HandoffException("the way back at " + VARIABLE + "=" + fd + " belongs to pid " + rescue.pid
+            throw new HandoffException("the way back at " + VARIABLE + "=" + environment.get(VARIABLE) + " belongs to pid " + rescue.pid
                     + ", not to this process (" + ownPid + "): unset " + VARIABLE + "; endlessd sets it only for its own"
                     + " upgrade");
         }
