@@ -5,6 +5,7 @@ import dev.endlessd.instance.Daemon;
 import dev.endlessd.instance.DaemonConfig;
 import dev.endlessd.instance.DaemonFiles;
 import dev.endlessd.instance.StartupException;
+import dev.endlessd.os.ErrnoException;
 import dev.endlessd.os.Posix;
 import dev.endlessd.socket.ListenSpec;
 import dev.endlessd.spawn.RunAs;
@@ -12,6 +13,7 @@ import dev.endlessd.spawn.WorkerCommand;
 import dev.endlessd.upgrade.Handoff;
 import dev.endlessd.upgrade.HandoffException;
 import dev.endlessd.upgrade.HandoffFile;
+import dev.endlessd.upgrade.Rescue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -150,23 +152,83 @@ public final class EndlessdCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LoggingSetup.configure(instance.name()); // before config(): checking the options may already log
+        Map<String, String> environment = System.getenv();
+        Rescue.Kit wayBack = wayBack(environment);
+        try {
+            return runDaemon(environment, wayBack);
+        } catch (RuntimeException | Error e) {
+            if (HandoffFile.descriptor(environment).isEmpty()) {
+                throw e;
+            }
+            return goBack(environment, wayBack, "endlessd " + Version.VALUE + " failed: " + e);
+        }
+    }
+
+    private int runDaemon(Map<String, String> environment, Rescue.Kit wayBack) {
         DaemonConfig config = config();
         Optional<Handoff> handoff;
         try {
-            handoff = HandoffFile.take(System.getenv(), ProcessHandle.current().pid());
+            handoff = HandoffFile.take(environment, ProcessHandle.current().pid());
         } catch (HandoffException e) {
-            // Only a variable set by hand gets here: endlessd's own upgrade checked the state beforehand.
-            org.slf4j.LoggerFactory.getLogger(EndlessdCommand.class).error("cannot take over: {}", e.getMessage());
-            return 1;
+            log().error("cannot take over: {}", e.getMessage());
+            return goBack(environment, wayBack, "endlessd " + Version.VALUE + " cannot take over: " + e.getMessage());
+        }
+        if (handoff.isPresent()) {
+            try {
+                wayBack.keep(handoff.get().carriedFds());
+            } catch (ErrnoException e) {
+                log().warn("should this code fail before it took the workers over, there is no way back to the previous"
+                        + " code: cannot keep the carried descriptors aside ({})", e.getMessage());
+            }
         }
         try {
             return new Daemon(config, new DaemonFiles(controlSocket.resolve(instance), Optional.ofNullable(pidFile)),
-                    HandoffFile.environmentWithout(System.getenv()), spec.commandLine().getParseResult().originalArgs(),
-                    handoff).run(Version.VALUE);
+                    HandoffFile.environmentWithout(environment), spec.commandLine().getParseResult().originalArgs(),
+                    handoff, wayBack, Optional.ofNullable(environment.get(Rescue.OUTCOME_VARIABLE))).run(Version.VALUE);
         } catch (StartupException e) {
-            org.slf4j.LoggerFactory.getLogger(EndlessdCommand.class).error("cannot start: {}", e.getMessage());
-            return 1;
+            log().error("cannot start: {}", e.getMessage());
+            return handoff.isEmpty() ? 1
+                    : goBack(environment, wayBack, "endlessd " + Version.VALUE + " cannot start: " + e.getMessage());
         }
+    }
+
+    /**
+     * For the exec of an upgrade: the way back to the previous code, with the state's descriptor kept
+     * aside before anything reads it. None when this is no upgrade's exec.
+     */
+    private static Rescue.Kit wayBack(Map<String, String> environment) {
+        Optional<Integer> state = HandoffFile.descriptor(environment);
+        if (state.isEmpty()) {
+            return Rescue.Kit.none("this process was not executed by an upgrade");
+        }
+        try {
+            Optional<Rescue> way = Rescue.take(environment, ProcessHandle.current().pid());
+            if (way.isEmpty()) {
+                return Rescue.Kit.none("the previous code handed over none (it predates the way back)");
+            }
+            Rescue.Kit kit = way.get().kit();
+            kit.keep(java.util.List.of(state.get()));
+            return kit;
+        } catch (HandoffException | ErrnoException e) {
+            log().warn("should this code fail before it took the workers over, there is no way back to the previous"
+                    + " code: {}", e.getMessage());
+            return Rescue.Kit.none(e.getMessage());
+        }
+    }
+
+    /**
+     * This code failed during an upgrade, before it took the workers over: back to the previous code,
+     * which takes them over and reports the failure. Returns only when that is impossible.
+     */
+    private static int goBack(Map<String, String> environment, Rescue.Kit wayBack, String reason) {
+        log().error("{}: going back to the code that ran before this upgrade", reason);
+        String impossible = wayBack.goBack(environment, reason);
+        log().error("cannot go back to the previous code: {}; endlessd exits, and its guard stops the workers", impossible);
+        return 1;
+    }
+
+    private static org.slf4j.Logger log() {
+        return org.slf4j.LoggerFactory.getLogger(EndlessdCommand.class);
     }
 
     /** The daemon's configuration from the options, checked; a usage error otherwise. */

@@ -31,6 +31,7 @@ import dev.endlessd.spawn.WorkerEnvironment;
 import dev.endlessd.watch.ChangeWatcher;
 import dev.endlessd.watch.ReloadResult;
 import dev.endlessd.upgrade.Handoff;
+import dev.endlessd.upgrade.Rescue;
 import dev.endlessd.watch.WatchStatus;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -74,6 +75,10 @@ public final class Daemon {
     private final List<String> arguments;
     /** What the previous code of this process handed over, when this run is an upgrade's. */
     private final Optional<Handoff> handoff;
+    /** Back to the previous code, should this one fail before its take-over commits. */
+    private final Rescue.Kit wayBack;
+    /** Why the code this process executed next failed, when this run came back to the previous code. */
+    private final Optional<String> cameBack;
     private final AtomicReference<WorkerGuard> guard = new AtomicReference<>();
     private volatile boolean shuttingDown;
     private String runningVersion = "unknown";
@@ -81,14 +86,18 @@ public final class Daemon {
     /**
      * @param arguments endlessd's own command line, which an upgrade executes again
      * @param handoff   the state the previous code of this process handed over, if this run is an upgrade's
+     * @param wayBack   back to the previous code, committed once this code begins to take the workers over
+     * @param cameBack  why the new code failed, when this is the previous code executed again
      */
     public Daemon(DaemonConfig config, DaemonFiles files, Map<String, String> environment, List<String> arguments,
-                  Optional<Handoff> handoff) {
+                  Optional<Handoff> handoff, Rescue.Kit wayBack, Optional<String> cameBack) {
         this.config = config;
         this.files = files;
         this.environment = Map.copyOf(environment);
         this.arguments = List.copyOf(arguments);
         this.handoff = handoff;
+        this.wayBack = wayBack;
+        this.cameBack = cameBack;
         this.startedAt = handoff.map(Handoff::startedAt).orElse(Instant.now());
     }
 
@@ -104,6 +113,7 @@ public final class Daemon {
         RuntimeDirectory runtimeDirectory = prepareRuntimeDirectory();
         InstanceLock lock = handoff.isPresent() ? InstanceLock.adopt(runtimeDirectory.path(), handoff.get().lockFd())
                 : InstanceLock.acquire(runtimeDirectory.path(), config.serviceName(), pid);
+        int ownJar = ownJar();
         try {
             if (handoff.isEmpty()) {
                 claimControlSocket();
@@ -111,18 +121,32 @@ public final class Daemon {
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("endlessd-loop"),
                     EpollIoHandler.newFactory());
             try {
-                return serve(group, runtimeDirectory, version, lock);
+                return serve(group, runtimeDirectory, version, lock, ownJar);
             } finally {
                 shuttingDown = true;
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             }
         } finally {
+            if (ownJar >= 0) {
+                Posix.close(ownJar);
+            }
             lock.close();
         }
     }
 
-    private int serve(EventLoopGroup group, RuntimeDirectory runtimeDirectory, String version, InstanceLock lock)
-            throws StartupException {
+    /** The jar this code runs from, held open for the way back of a later upgrade; -1, logged, when there is none. */
+    private static int ownJar() {
+        try {
+            return Rescue.openOwnJar();
+        } catch (IOException e) {
+            log.warn("should an upgrade's new code fail after the exec, there will be no way back to this code: {}",
+                    e.getMessage());
+            return -1;
+        }
+    }
+
+    private int serve(EventLoopGroup group, RuntimeDirectory runtimeDirectory, String version, InstanceLock lock,
+                      int ownJar) throws StartupException {
         EventLoop loop = group.next();
         SupervisorThread thread = new SupervisorThread(loop);
         ExecWrapper wrapper = execWrapper();
@@ -159,6 +183,10 @@ public final class Daemon {
                         state.writtenBy(), state.upgrades(), Duration.between(state.upgradedAt(), Instant.now())));
                 DaemonInfo info = new DaemonInfo(config.serviceName(), version, pid, startedAt, files.controlSocket(),
                         listeners, upgraded);
+                // The point of no return: a failure until here goes back to the previous code, which takes the
+                // workers over (nothing above reaped, answered or removed anything it needs); from here on, this
+                // code takes them over and answers for it.
+                wayBack.commit();
                 // Queued before the carried control socket is served: a reload asked for in between then finds
                 // the taken-over workers, not a supervisor that has not started.
                 handoff.ifPresent(state ->
@@ -167,7 +195,7 @@ public final class Daemon {
                 try {
                     supervisor.upgrader(new SelfUpgrade(new SelfUpgrade.Held(pid, version, startedAt,
                             handoff.map(Handoff::upgrades).orElse(0), arguments, environment, lock, control, listeners,
-                            guard::get, relay.active()), thread, Clock.systemUTC()));
+                            guard::get, relay.active(), ownJar), thread, Clock.systemUTC()));
                     log.info("endlessd {} pid={} listening on {}; runtime directory {}; control socket {}; command: {}",
                             version, pid, describe(listeners), runtimeDirectory.path(), files.controlSocket(),
                             config.command());
@@ -368,6 +396,17 @@ public final class Daemon {
         }
         supervisor.resume(state.supervision(), reloads).forEach(upgraded::problem);
         long tookMillis = upgraded.took().toMillis();
+        if (cameBack.isPresent()) {
+            String failed = "upgrade failed: " + cameBack.get() + "; endlessd " + runningVersion + ", the code that ran"
+                    + " before, took the workers over again and serves on (pid=" + pid + ", back in " + tookMillis + " ms)";
+            log.error("{}", failed);
+            upgraded.problem(failed);
+            upgraded.problems().stream().filter(problem -> !problem.equals(failed))
+                    .forEach(problem -> log.error("and the take-over is incomplete: {}", problem));
+            state.upgradeWaiterFds().forEach(fd -> CarriedAnswers.upgradedIncompletely(fd, String.join("; ",
+                    upgraded.problems())));
+            return;
+        }
         String text = "upgraded pid=" + pid + " version=" + runningVersion + " from=" + state.writtenBy()
                 + " took=" + tookMillis + "ms";
         List<String> problems = upgraded.problems();

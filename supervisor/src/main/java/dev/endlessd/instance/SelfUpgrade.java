@@ -12,6 +12,7 @@ import dev.endlessd.upgrade.Handoff;
 import dev.endlessd.upgrade.HandoffCodec;
 import dev.endlessd.upgrade.HandoffFile;
 import dev.endlessd.upgrade.Preflight;
+import dev.endlessd.upgrade.Rescue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,10 +46,14 @@ final class SelfUpgrade implements Upgrader {
     /** Handled by endlessd: ignored across the exec, since their default action would end it before it handles them. */
     private static final Map<String, Integer> HANDLED = Map.of("HUP", SIGHUP, "INT", SIGINT, "TERM", SIGTERM, "USR1", SIGUSR1);
 
-    /** What the instance holds that the handoff names, besides the supervisor's state. */
+    /**
+     * What the instance holds that the handoff names, besides the supervisor's state.
+     *
+     * @param ownJar the jar this code runs from, held open for the way back ({@link Rescue}); -1 when none
+     */
     record Held(long pid, String version, Instant startedAt, int upgrades, List<String> arguments,
                 Map<String, String> environment, InstanceLock lock, ControlServer control, List<Listener> listeners,
-                Supplier<WorkerGuard> guard, boolean outputRelayed) {
+                Supplier<WorkerGuard> guard, boolean outputRelayed, int ownJar) {
     }
 
     private final Held held;
@@ -105,10 +110,17 @@ final class SelfUpgrade implements Upgrader {
         } catch (IOException e) {
             return e.getMessage();
         }
+        int back = wayBack(handoff.ignoredSignals().stream().mapToInt(HANDLED::get).toArray());
         SelfExec.Ignored ignored = null;
         try {
             List<Integer> carried = new ArrayList<>(handoff.carriedFds());
             carried.add(fd);
+            Map<String, String> environment = HandoffFile.environmentWith(held.environment(), fd);
+            if (back >= 0) {
+                carried.add(back);
+                carried.add(held.ownJar());
+                environment.put(Rescue.VARIABLE, Integer.toString(back));
+            }
             SelfExec.closeOnExecExcept(new HashSet<>(carried));
             ignored = SelfExec.ignore(handoff.ignoredSignals().stream().mapToInt(HANDLED::get).toArray());
             List<String> argv = new ArrayList<>();
@@ -116,7 +128,7 @@ final class SelfUpgrade implements Upgrader {
             argv.addAll(held.arguments());
             log.info("executing {} in this process (pid {}): {} descriptor(s) carried, the rest close on exec",
                     launcher, held.pid(), carried.size());
-            ErrnoException failed = SelfExec.exec(launcher, argv, HandoffFile.environmentWith(held.environment(), fd));
+            ErrnoException failed = SelfExec.exec(launcher, argv, environment);
             return failed.getMessage();
         } catch (IOException e) {
             return e.getMessage();
@@ -125,6 +137,24 @@ final class SelfUpgrade implements Upgrader {
                 ignored.restore();
             }
             Posix.close(fd);
+            if (back >= 0) {
+                Posix.close(back);
+            }
+        }
+    }
+
+    /** The way back to this code, should the new code fail after the exec; -1, logged, when there is none. */
+    private int wayBack(int[] ignoredSignals) {
+        if (held.ownJar() < 0) {
+            log.warn("no way back should the new code fail after the exec: endlessd did not open its own jar when it"
+                    + " started (see above)");
+            return -1;
+        }
+        try {
+            return Rescue.write(held.ownJar(), ignoredSignals);
+        } catch (IOException e) {
+            log.warn("no way back should the new code fail after the exec: {}", e.getMessage());
+            return -1;
         }
     }
 

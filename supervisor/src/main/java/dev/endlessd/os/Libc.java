@@ -40,6 +40,9 @@ public interface Libc {
     int fcntl(int fd, int command, int argument);
 
     @SaveError
+    int dup2(int fd, int newFd);
+
+    @SaveError
     int open(CharSequence path, int flags, int mode);
 
     @SaveError

@@ -24,6 +24,9 @@ public final class SelfExec {
     private static final int F_GETFD = 1;
     private static final int F_SETFD = 2;
     private static final int FD_CLOEXEC = 1;
+    private static final int F_DUPFD_CLOEXEC = 1030;
+    /** Where copies kept aside start, clear of the low numbers a program hands on by number. */
+    private static final int ASIDE_FROM = 100;
     /** glibc's struct sigaction is 152 bytes on 64-bit Linux; its handler is the first field. */
     private static final int SIGACTION_BYTES = 256;
     private static final long SIG_DFL = 0;
@@ -58,6 +61,25 @@ public final class SelfExec {
                     // the listing's own descriptor, or one another thread closed since
                 }
             }
+        }
+    }
+
+    /** A close-on-exec copy of {@code fd}, numbered {@value #ASIDE_FROM} or above, to put back with {@link #putBack}. */
+    public static int copyAside(int fd) throws ErrnoException {
+        int copy = Posix.LIBC.fcntl(fd, F_DUPFD_CLOEXEC, ASIDE_FROM);
+        if (copy < 0) {
+            throw new ErrnoException("fcntl(" + fd + ", F_DUPFD_CLOEXEC)", Posix.errno());
+        }
+        return copy;
+    }
+
+    /**
+     * Makes {@code fd} refer again to what {@code copy} refers to, replacing whatever {@code fd} is now
+     * (closed meanwhile, or reused), without close-on-exec.
+     */
+    public static void putBack(int copy, int fd) throws ErrnoException {
+        if (Posix.LIBC.dup2(copy, fd) < 0) {
+            throw new ErrnoException("dup2(" + copy + ", " + fd + ")", Posix.errno());
         }
     }
 

@@ -38,11 +38,50 @@ public final class HandoffFile {
         return out;
     }
 
-    /** {@code environment} without the state's variable: what endlessd passes on. */
+    /** {@code environment} without the variables of an upgrade's exec: what endlessd passes on. */
     public static Map<String, String> environmentWithout(Map<String, String> environment) {
         Map<String, String> out = new HashMap<>(environment);
         out.remove(VARIABLE);
+        out.remove(Rescue.VARIABLE);
+        out.remove(Rescue.OUTCOME_VARIABLE);
         return out;
+    }
+
+    /**
+     * Reads up to {@code max} bytes of the in-memory file {@code variable} names, if it names one, and
+     * closes it: how the state and the way back arrive.
+     */
+    static Optional<byte[]> readNamed(Map<String, String> environment, String variable, int max)
+            throws HandoffException {
+        String value = environment.get(variable);
+        if (value == null) {
+            return Optional.empty();
+        }
+        int fd;
+        try {
+            fd = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new HandoffException(variable + "=" + value + " (expected: a descriptor number; unset it: endlessd"
+                    + " sets it only for its own upgrade)");
+        }
+        if (fd < 3) {
+            throw new HandoffException(variable + "=" + fd + " (expected: 3 or above)");
+        }
+        try {
+            return Optional.of(Posix.readStart(fd, max));
+        } finally {
+            Posix.close(fd);
+        }
+    }
+
+    /** The descriptor {@code environment} names for the state, if it names a plausible one; nothing is read. */
+    public static Optional<Integer> descriptor(Map<String, String> environment) {
+        try {
+            int fd = Integer.parseInt(environment.getOrDefault(VARIABLE, ""));
+            return fd >= 3 ? Optional.of(fd) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -52,29 +91,13 @@ public final class HandoffFile {
      *                          (a variable inherited by a process endlessd did not exec)
      */
     public static Optional<Handoff> take(Map<String, String> environment, long ownPid) throws HandoffException {
-        String value = environment.get(VARIABLE);
-        if (value == null) {
+        Optional<byte[]> bytes = readNamed(environment, VARIABLE, HandoffCodec.MAX_BYTES + 1);
+        if (bytes.isEmpty()) {
             return Optional.empty();
         }
-        int fd;
-        try {
-            fd = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new HandoffException(VARIABLE + "=" + value + " (expected: a descriptor number; unset it: endlessd"
-                    + " sets it only for its own upgrade)");
-        }
-        if (fd < 3) {
-            throw new HandoffException(VARIABLE + "=" + fd + " (expected: 3 or above)");
-        }
-        byte[] bytes;
-        try {
-            bytes = Posix.readStart(fd, HandoffCodec.MAX_BYTES + 1);
-        } finally {
-            Posix.close(fd);
-        }
-        Handoff state = HandoffCodec.decode(bytes);
+        Handoff state = HandoffCodec.decode(bytes.get());
         if (state.pid() != ownPid) {
-            throw new HandoffException("the handoff state at " + VARIABLE + "=" + fd + " belongs to pid " + state.pid()
+            throw new HandoffException("the handoff state at " + VARIABLE + "=" + environment.get(VARIABLE) + " belongs to pid " + state.pid()
                     + ", not to this process (" + ownPid + "): unset " + VARIABLE + "; endlessd sets it only for its"
                     + " own upgrade");
         }

@@ -198,6 +198,72 @@ class UpgradeIT {
         }
     }
 
+    /**
+     * The pre-flight check passes, but what runs after the exec is not what it checked (here: a
+     * launcher that hands the check a good jar and the exec one that lacks a class the daemon needs
+     * late in its start, after it took the carried sockets and lock in hand and closed them on the
+     * failure; in life, a jar replaced again meanwhile). The new code fails before it took the workers
+     * over and goes back to the previous code, which takes them over, reports the failure and serves
+     * on; a later upgrade works.
+     */
+    @Test
+    void aNewCodeThatFailsAfterTheExecGoesBackToThePreviousCodeWhichServesOn() throws Exception {
+        try (DaemonProcess daemon = start()) {
+            int worker = daemon.awaitServing(1);
+            long supervisor = daemon.pid();
+            String runtime = dir.resolve("run").toString();
+            Path good = copyOfTheBuild("good");
+            Path broken = copyOfTheBuild("broken");
+            try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + broken.resolve("endlessd.jar").toUri()),
+                    Map.of())) {
+                Files.delete(zip.getPath("dev", "endlessd", "instance", "LoopDeathWatch.class"));
+            }
+            Path dispatcher = Files.writeString(launcher.resolveSibling("endlessd.next"), "#!/bin/sh\n"
+                    + "if [ \"$1\" = upgrade-check ]; then exec " + good.resolve("endlessd") + " \"$@\"; fi\n"
+                    + "exec " + broken.resolve("endlessd") + " \"$@\"\n");
+            dispatcher.toFile().setExecutable(true);
+            Path original = Files.copy(launcher, dir.resolve("endlessd.original"), StandardCopyOption.COPY_ATTRIBUTES);
+            Files.move(dispatcher, launcher, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+
+            HttpLoad load = new HttpLoad(daemon.port(), 2);
+            Client.Result result;
+            try (load) {
+                load.awaitMoreRequests(20);
+                result = builtClient().run("upgrade", "--runtime-dir", runtime);
+                load.awaitMoreRequests(20);
+            }
+
+            assertEquals(1, result.exitCode(), result.all() + daemon.log());
+            assertTrue(result.err().contains("upgrade failed: endlessd "), result.all());
+            assertTrue(result.err().contains("LoopDeathWatch"), "the reason names what failed: " + result.all());
+            assertTrue(result.err().contains("the code that ran before, took the workers over again"), result.all());
+            daemon.awaitLog("going back to the code that ran before this upgrade");
+            System.out.printf(Locale.ROOT, "UpgradeIT: the new code failed after the exec, %d requests, %d failed;"
+                    + " `endlessd upgrade` said: %s%n", load.ok(), load.failures().size(), result.err().strip());
+            assertEquals(List.of(), load.failures(), "no request fails");
+            assertEquals(java.util.Set.of(worker), load.servedBy(), "the same worker served throughout");
+            assertEquals(supervisor, daemon.pid());
+            assertTrue(daemon.isAlive());
+            Client.Result status = builtClient().run("status", "--runtime-dir", runtime);
+            assertEquals(0, status.exitCode(), status.all());
+            assertTrue(status.out().contains("upgrade failed: "), status.all());
+            assertTrue(status.out().contains("gen=1 pid=" + worker + " ready"), status.all());
+            awaitOnlyLiveChildren(supervisor, guardOf(supervisor, worker), worker);
+
+            Files.move(original, launcher, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            replaceJar("0.0.0-after-going-back");
+            Client.Result upgraded = client().run("upgrade", "--runtime-dir", runtime);
+            assertEquals(0, upgraded.exitCode(), upgraded.all() + daemon.log());
+            assertTrue(upgraded.out().contains("version=0.0.0-after-going-back"), upgraded.all());
+            Client.Result reload = client().run("reload", "--runtime-dir", runtime);
+            assertEquals(0, reload.exitCode(), reload.all() + daemon.log());
+            int next = daemon.awaitServing(2);
+            DaemonProcess.await("the carried worker pid=" + worker + " drained and reaped",
+                    () -> !DaemonProcess.processExists(worker));
+            awaitOnlyLiveChildren(supervisor, guardOf(supervisor, next), next);
+        }
+    }
+
     @Test
     void aReloadAskedForDuringAnUpgradeHappens() throws Exception {
         try (DaemonProcess daemon = start()) {
@@ -234,6 +300,16 @@ class UpgradeIT {
                             && children.stream().map(Proc.Stat::pid).collect(java.util.stream.Collectors.toSet())
                                     .equals(java.util.Set.of((long) guard, (long) worker));
                 });
+    }
+
+    /** Another copy of the launcher and its jars, in a directory of its own. */
+    private Path copyOfTheBuild(String name) throws IOException {
+        Path copy = Files.createDirectory(dir.resolve(name));
+        Path built = DaemonProcess.launcher().getParent();
+        for (String file : List.of("endlessd", "endlessd.jar", "endlessd-agent.jar")) {
+            Files.copy(built.resolve(file), copy.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        return copy;
     }
 
     private DaemonProcess start() throws IOException {
