@@ -38,6 +38,10 @@ public final class GenerationCgroups {
      */
     public static GenerationCgroups open(CpuCgroup cgroup, long selfPid) throws IOException {
         Path weight = cgroup.weightFile(cgroup.directory());
+        if (!Files.isWritable(cgroup.directory())) {
+            throw new IOException(cgroup.directory() + " is not writable for endlessd (read-only under systemd's"
+                    + " ProtectControlGroups=yes, or not delegated to this user)");
+        }
         if (cgroup.version() == CpuCgroup.Version.V1) {
             if (!Files.isRegularFile(weight)) {
                 throw new IOException(cgroup.directory() + " has no " + weight.getFileName() + ": not a cpu cgroup");

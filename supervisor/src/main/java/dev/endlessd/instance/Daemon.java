@@ -167,6 +167,7 @@ public final class Daemon {
             Orphans orphans = new Orphans(config.serviceName(), launcher, config.settings().drainTimeout(),
                     listeners.stream().collect(Collectors.toMap(Listener::fd, Listener::toString, (a, b) -> a)),
                     System::nanoTime);
+            priority.ifPresent(startup -> orphans.attributeByCgroup(startup::generationOf));
             TerminalRelay relay = TerminalRelay.forWorkers(config.user().isPresent());
             JavaCache javaCache = javaCache();
             ProcessWorkerStarter starter = new ProcessWorkerStarter(config.command(), wrapper, config.user(), listeners,

@@ -3,6 +3,7 @@ package dev.endlessd.priority;
 import dev.endlessd.cgroup.GenerationCgroups;
 import java.io.IOException;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -103,6 +104,11 @@ final class CgroupLowering implements Lowering {
                 log.warn("gen={}: cannot remove its cgroup {}: {}", generation, cgroups.of(generation), e.getMessage());
             }
         }
+    }
+
+    @Override
+    public OptionalLong generationOf(int pid) {
+        return cgroups.generationOf(pid);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.endlessd.priority;
 
+import java.util.OptionalLong;
+
 /** One way of giving a starting worker less CPU, and of giving it back. Confined to the supervisor's thread. */
 interface Lowering {
 
@@ -15,6 +17,8 @@ interface Lowering {
     /** The worker is gone; {@code generation} is no longer needed unless another worker of it runs. */
     void gone(String worker, long generation);
 
+    /** The generation whose cgroup process {@code pid} is in; empty without cgroups. Safe from any thread. */
+    OptionalLong generationOf(int pid);
 
     /** One line for the log and status: the mechanism, its figures and where. */
     String describe();

@@ -6,6 +6,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,11 @@ final class NiceLowering implements Lowering {
 
     @Override
     public void gone(String worker, long generation) {
+    }
+
+    @Override
+    public OptionalLong generationOf(int pid) {
+        return OptionalLong.empty();
     }
 
     @Override

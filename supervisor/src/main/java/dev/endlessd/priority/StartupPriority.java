@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -117,6 +118,14 @@ public final class StartupPriority {
             log.info("{}: not ready after {}: back to the serving CPU share, so that a busy machine cannot starve its"
                     + " start", worker, Durations.format(LIMIT));
         }
+    }
+
+    /**
+     * The generation whose cgroup process {@code pid} is in: a stronger tie than the environment a
+     * process may rewrite. Empty with nice. Unlike the rest, safe to call from any thread.
+     */
+    public OptionalLong generationOf(int pid) {
+        return lowering.generationOf(pid);
     }
 
     /** The mechanism and its figures, for the log and status. */

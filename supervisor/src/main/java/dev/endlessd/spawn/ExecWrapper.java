@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Programs a worker runs before its shell, each exec'ing the next and the last the shell, so
- * the worker keeps one pid throughout: a shell that joins the generation's cgroup, coreutils {@code nice}, so a starting worker yields the CPU to
- * the one serving, and util-linux {@code setpriv}, which drops to the {@code --user}.
+ * the worker keeps one pid throughout: a shell that joins the generation's cgroup, or coreutils
+ * {@code nice}, so a starting worker yields the CPU to the one serving, and util-linux
+ * {@code setpriv}, which drops to the {@code --user}.
  *
  * <p>Why not in the spawn itself: {@code posix_spawn} can set neither. No parent-death signal
  * either: it is tied to the spawning thread, which an upgrade's exec ends; the guard
@@ -34,6 +35,7 @@ public record ExecWrapper(List<String> words, boolean lowersPriority) {
      * coreutils is there, then {@code setpriv}, which {@code --user} cannot do without. A missing
      * wrapper that is not needed is logged as what the workers go without.
      *
+     * @param cgroups     where each generation's cgroup is made, when generations get one
      * @param environment endlessd's own, whose {@code PATH} is searched too
      * @throws IOException when {@code user} is given and setpriv is missing
      */

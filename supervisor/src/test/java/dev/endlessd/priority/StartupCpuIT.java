@@ -188,6 +188,25 @@ class StartupCpuIT {
         }
     }
 
+    @Test
+    void theNewCodeOfAnUpgradeKeepsTheCarriedGenerationsCgroupAndRemovesItWhenItIsGone() throws Exception {
+        try (DaemonProcess daemon = startInOwnCgroup("--cmd", Fixture.worker(), "--listen", "127.0.0.1:0")) {
+            int first = daemon.awaitServing(1);
+            Client.Result upgrade = new Client(dir).run("upgrade", "--runtime-dir", dir.resolve("run").toString());
+            assertEquals(0, upgrade.exitCode(), upgrade.all() + daemon.log());
+            daemon.awaitLog("new workers start with less CPU: cgroup cpu.shares 110 of 1024", 1);
+            assertEquals("/" + parent.getFileName() + "/gen-1", cpuCgroupOf(first), "the carried worker's cgroup");
+            assertTrue(!daemon.log().contains("left by an earlier endlessd"), daemon.log());
+
+            Client.Result reload = new Client(dir).run("reload", "--runtime-dir", dir.resolve("run").toString());
+            assertEquals(0, reload.exitCode(), reload.all() + daemon.log());
+            int second = daemon.awaitServing(2);
+            assertEquals("/" + parent.getFileName() + "/gen-2", cpuCgroupOf(second));
+            DaemonProcess.await("gen-1's cgroup removed by the new code once gen=1 drained",
+                    () -> !Files.exists(generation(1)));
+        }
+    }
+
     private List<Integer> members(long generation) {
         try {
             return Files.readAllLines(generation(generation).resolve("cgroup.procs")).stream()
