@@ -11,7 +11,9 @@ for results in sorted(out.glob("*-*/results.json")):
     mode, round_ = results.parent.name.rsplit("-", 1)
     scenario = json.loads(results.read_text())["passes"][0]["scenarios"][0]
     m = modes.setdefault(mode, {"ready": [], "window_p99": [], "p99": [], "failed": 0, "requests": 0,
-                                "reloads": 0, "reloads_ok": 0, "load": [], "others": []})
+                                "reloads": 0, "reloads_ok": 0, "load": [], "others": [], "limit": 0})
+    for log in results.parent.glob("logs/*.log"):
+        m["limit"] += log.read_text(errors="replace").count("back to the serving CPU share")
     for reload in scenario["reloads"]:
         m["reloads"] += 1
         if reload["succeeded"]:
@@ -32,14 +34,15 @@ def med(values):
 
 
 print("| mode | reloads ok | exec to READY ms, median (min-max) | window p99 ms, median of runs | overall p99 ms,"
-      " median of runs | failed / requests | load average (min-max) | CPU % of others, median |")
-print("|---|--:|--:|--:|--:|--:|--:|--:|")
+      " median of runs | failed / requests | starts that reached the 5 s limit | load average (min-max) |"
+      " CPU % of others, median |")
+print("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
 for mode in ("off", "nice", "cgroup"):
     if mode not in modes:
         continue
     m = modes[mode]
     ready = m["ready"]
-    print("| %s | %d/%d | %s (%s-%s) | %s | %s | %d / %d | %.1f-%.1f | %s |" % (
+    print("| %s | %d/%d | %s (%s-%s) | %s | %s | %d / %d | %s | %.1f-%.1f | %s |" % (
         mode, m["reloads_ok"], m["reloads"], med(ready), min(ready, default="-"), max(ready, default="-"),
-        med(m["window_p99"]), med(m["p99"]), m["failed"], m["requests"], min(m["load"]), max(m["load"]),
-        med(m["others"])))
+        med(m["window_p99"]), med(m["p99"]), m["failed"], m["requests"], m["limit"] if mode != "off" else "-",
+        min(m["load"]), max(m["load"]), med(m["others"])))
