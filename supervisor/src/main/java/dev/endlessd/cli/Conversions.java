@@ -3,6 +3,7 @@ package dev.endlessd.cli;
 import dev.endlessd.time.Durations;
 import dev.endlessd.socket.ListenSpec;
 import java.time.Duration;
+import dev.endlessd.priority.StartupCpu;
 import picocli.CommandLine;
 
 /** picocli converters that turn flag text into typed values, with errors that name the fix. */
@@ -35,6 +36,17 @@ final class Conversions {
                 case "off" -> Switch.OFF;
                 default -> throw new CommandLine.TypeConversionException("\"" + value + "\" (expected: on or off)");
             };
+        }
+    }
+
+    static final class StartupCpuValue implements CommandLine.ITypeConverter<StartupCpu> {
+        @Override
+        public StartupCpu convert(String value) {
+            try {
+                return StartupCpu.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("\"" + value + "\" (expected: auto, cgroup, nice or off)");
+            }
         }
     }
 

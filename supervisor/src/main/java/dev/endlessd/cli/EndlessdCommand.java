@@ -7,6 +7,7 @@ import dev.endlessd.instance.DaemonFiles;
 import dev.endlessd.instance.StartupException;
 import dev.endlessd.os.ErrnoException;
 import dev.endlessd.os.Posix;
+import dev.endlessd.priority.StartupCpu;
 import dev.endlessd.socket.ListenSpec;
 import dev.endlessd.spawn.RunAs;
 import dev.endlessd.spawn.WorkerCommand;
@@ -114,10 +115,21 @@ public final class EndlessdCommand implements Callable<Integer> {
     private String user;
 
     @Option(names = "--startup-nice", paramLabel = "N", order = 8,
-            description = "A new worker runs N steps nicer (lower CPU priority) until it is ready, for at most 5s,"
-                    + " so that starting it takes as little CPU as possible from the worker that serves. Needs root,"
-                    + " which gives the worker its priority back (default: 10 as root, else 0).")
+            description = "A new worker gets as much less CPU than the serving one as N steps of nice give, until it is"
+                    + " ready, for at most 5s, so that starting it takes as little CPU as possible from the worker that"
+                    + " serves (10: about a tenth). Needs root, which gives the worker its share back (default: 10 as"
+                    + " root, else 0).")
     private Integer startupNice;
+
+    @Option(names = "--startup-cpu", paramLabel = "auto|cgroup|nice|off", order = 8, defaultValue = "auto",
+            converter = Conversions.StartupCpuValue.class,
+            description = "How a new worker gets less CPU (--startup-nice). cgroup: each generation gets a cgroup of"
+                    + " its own under endlessd's, with a lower CPU weight (cpu.weight on cgroup v2, cpu.shares on v1)"
+                    + " until READY; endlessd's cgroup must be its own (systemd: Delegate=yes). nice: the worker's"
+                    + " process and, where the kernel groups by session (autogroup), its session. auto: cgroup where"
+                    + " a service manager delegated endlessd's cgroup to it, else nice. off: neither"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private StartupCpu startupCpu;
 
     @Option(names = "--backlog", paramLabel = "N", order = 6, defaultValue = "4096",
             description = "Listen backlog: connections that wait while no worker accepts (default: ${DEFAULT-VALUE}, "
@@ -264,7 +276,7 @@ public final class EndlessdCommand implements Callable<Integer> {
             return new DaemonConfig(instance.name(), new WorkerCommand(command), listen, backlog, settings,
                     instance.runtimeDirectory(Map.copyOf(System.getenv()), Posix.uid()),
                     Optional.ofNullable(user).map(RunAs::lookUp),
-                    startupNice != null ? startupNice : Posix.uid() == 0 ? DEFAULT_STARTUP_NICE : 0,
+                    startupNice != null ? startupNice : Posix.uid() == 0 ? DEFAULT_STARTUP_NICE : 0, startupCpu,
                     javaAgent == Conversions.Switch.ON, watched, javaCache == Conversions.Switch.ON);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());

@@ -12,9 +12,10 @@ import java.util.Optional;
  * @param name          the instance's {@code --name}
  * @param controlSocket where the control server listens
  * @param lastUpgrade   the upgrade that started the running code; empty when it ran from the start
+ * @param startupCpu    how a starting worker gets less CPU ({@code --startup-cpu}), in words
  */
 public record DaemonInfo(String name, String version, long pid, Instant startedAt, Path controlSocket,
-                         List<Listener> listeners, Optional<LastUpgrade> lastUpgrade) {
+                         List<Listener> listeners, Optional<LastUpgrade> lastUpgrade, String startupCpu) {
     public DaemonInfo {
         listeners = List.copyOf(listeners);
     }
@@ -22,6 +23,6 @@ public record DaemonInfo(String name, String version, long pid, Instant startedA
     /** A daemon that was never upgraded. */
     public DaemonInfo(String name, String version, long pid, Instant startedAt, Path controlSocket,
                       List<Listener> listeners) {
-        this(name, version, pid, startedAt, controlSocket, listeners, Optional.empty());
+        this(name, version, pid, startedAt, controlSocket, listeners, Optional.empty(), "off");
     }
 }

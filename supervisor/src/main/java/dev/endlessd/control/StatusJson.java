@@ -24,7 +24,8 @@ final class StatusJson {
                 .name("version").value(daemon.version())
                 .name("phase").value(report.supervisor().phase().label())
                 .name("uptime_ms").value(report.uptime().toMillis())
-                .name("control_socket").value(daemon.controlSocket().toString());
+                .name("control_socket").value(daemon.controlSocket().toString())
+                .name("startup_cpu").value(daemon.startupCpu());
         json.name("last_upgrade");
         lastUpgrade(json, daemon.lastUpgrade());
         json.name("listeners").beginArray();

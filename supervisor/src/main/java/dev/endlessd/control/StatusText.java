@@ -23,6 +23,7 @@ final class StatusText {
                 daemon.pid(), report.supervisor().phase().label(), Durations.format(report.uptime()), daemon.version()));
         daemon.lastUpgrade().ifPresent(upgrade -> out.append(lastUpgrade(upgrade, report)));
         out.append("control socket: ").append(daemon.controlSocket()).append('\n');
+        out.append("startup CPU: ").append(daemon.startupCpu()).append('\n');
         out.append("listeners:\n");
         for (Listener listener : daemon.listeners()) {
             out.append("  ").append(listener).append('\n');

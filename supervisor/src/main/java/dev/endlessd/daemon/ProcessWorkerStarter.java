@@ -53,7 +53,7 @@ public final class ProcessWorkerStarter implements WorkerStarter {
     private final Map<Worker, NotifySocket> notifySockets = new HashMap<>();
     private final Map<Worker, CachedStart> cachedStarts = new HashMap<>();
 
-    /** @param priority present when workers start at a lower CPU priority ({@code wrapper} runs nice) */
+    /** @param priority present when workers start with a lower CPU share ({@code wrapper} runs nice or joins a cgroup) */
     public ProcessWorkerStarter(WorkerCommand command, ExecWrapper wrapper, Optional<RunAs> user,
                                 List<Listener> listeners, WorkerEnvironment environment,
                                 RuntimeDirectory runtimeDirectory, SupervisorThread thread, ProcessLauncher launcher,
@@ -92,6 +92,7 @@ public final class ProcessWorkerStarter implements WorkerStarter {
             passedFds.add(notifyClient);
             Map<String, String> workerEnvironment = environment.forWorker(worker.generation(), listenerNames, notify.path());
             cached = javaCache.prepare(worker.generation(), workerEnvironment);
+            priority.ifPresent(startup -> startup.prepare(worker, worker.generation()));
             SpawnRequest request = new SpawnRequest(argv, workerEnvironment, passedFds, output.stdout(), output.stderr());
             pid = launcher.spawn(request, status -> {
                 try {
@@ -105,6 +106,7 @@ public final class ProcessWorkerStarter implements WorkerStarter {
             });
         } catch (IOException | RuntimeException | Error e) {
             notify.close();
+            priority.ifPresent(startup -> startup.gone(worker, worker.generation()));
             if (cached != null) {
                 cached.exited(ExitStatus.unknown()); // no JVM will write what it was given to write
             }
@@ -122,7 +124,7 @@ public final class ProcessWorkerStarter implements WorkerStarter {
         cached.spawned(pid);
         cachedStarts.put(worker, cached);
         worker.javaCache(cached.use());
-        priority.ifPresent(startup -> startup.started(worker, pid));
+        priority.ifPresent(startup -> startup.started(worker, worker.generation(), pid));
         return pid;
     }
 
@@ -181,7 +183,7 @@ public final class ProcessWorkerStarter implements WorkerStarter {
 
     @Override
     public void release(Worker worker) {
-        priority.ifPresent(startup -> startup.gone(worker));
+        priority.ifPresent(startup -> startup.gone(worker, worker.generation()));
         NotifySocket notify = notifySockets.remove(worker);
         if (notify != null) {
             notify.close();

@@ -46,6 +46,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -149,7 +150,10 @@ public final class Daemon {
                       int ownJar) throws StartupException {
         EventLoop loop = group.next();
         SupervisorThread thread = new SupervisorThread(loop);
-        ExecWrapper wrapper = execWrapper();
+        Optional<StartupPriority> priority = StartupCpuChoice.choose(config.startupCpu(), config.startupNice(), pid,
+                handoff.map(state -> state.supervision().workers().stream().map(Handoff.CarriedWorker::generation)
+                        .collect(Collectors.toSet())).orElse(Set.of()), loop);
+        ExecWrapper wrapper = execWrapper(priority);
         config.user().ifPresent(user -> log.info("workers run as user {} (uid {}, gid {}) with {}", user.name(), user.uid(),
                 user.gid(), UserEnvironment.describe(user, environment)));
         List<Listener> listeners = handoff.isPresent() ? carriedListeners(handoff.get()) : listeners(group);
@@ -163,11 +167,11 @@ public final class Daemon {
             Orphans orphans = new Orphans(config.serviceName(), launcher, config.settings().drainTimeout(),
                     listeners.stream().collect(Collectors.toMap(Listener::fd, Listener::toString, (a, b) -> a)),
                     System::nanoTime);
+            priority.ifPresent(startup -> orphans.attributeByCgroup(startup::generationOf));
             TerminalRelay relay = TerminalRelay.forWorkers(config.user().isPresent());
             JavaCache javaCache = javaCache();
             ProcessWorkerStarter starter = new ProcessWorkerStarter(config.command(), wrapper, config.user(), listeners,
-                    workerEnvironment, runtimeDirectory, thread, launcher, wrapper.lowersPriority()
-                            ? Optional.of(new StartupPriority(Posix.niceness(), loop)) : Optional.empty(), javaCache);
+                    workerEnvironment, runtimeDirectory, thread, launcher, priority, javaCache);
             Optional<SystemdNotifier> systemd = systemdNotifier(loop);
             Supervisor supervisor = new Supervisor(config.settings(), starter, thread, exitCode::complete,
                     systemd.<Supervisor.PhaseListener>map(SystemdPhases::new).orElse((phase, status) -> { }));
@@ -182,7 +186,7 @@ public final class Daemon {
                 Optional<LastUpgrade> upgraded = handoff.map(state -> new LastUpgrade(state.upgradedAt(),
                         state.writtenBy(), state.upgrades(), Duration.between(state.upgradedAt(), Instant.now())));
                 DaemonInfo info = new DaemonInfo(config.serviceName(), version, pid, startedAt, files.controlSocket(),
-                        listeners, upgraded);
+                        listeners, upgraded, priority.map(StartupPriority::describe).orElse("off"));
                 // The point of no return: a failure until here goes back to the previous code, which takes the
                 // workers over (nothing above reaped, answered or removed anything it needs); from here on, this
                 // code takes them over and answers for it.
@@ -326,9 +330,11 @@ public final class Daemon {
         }
     }
 
-    private ExecWrapper execWrapper() throws StartupException {
+    private ExecWrapper execWrapper(Optional<StartupPriority> priority) throws StartupException {
+        Optional<java.nio.file.Path> cgroups = priority.flatMap(StartupPriority::cgroups);
         try {
-            return ExecWrapper.forWorkers(config.startupNice(), config.user(), environment);
+            return ExecWrapper.forWorkers(priority.isPresent() && cgroups.isEmpty() ? config.startupNice() : 0, cgroups,
+                    config.user(), environment);
         } catch (IOException e) {
             throw new StartupException(e.getMessage(), e);
         }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
@@ -71,6 +72,8 @@ public final class Orphans {
     private final int self;
     private final int ownGroup;
     private final Map<Integer, Orphan> seen = new HashMap<>();
+    /** The generation whose cgroup a process is in, where generations have cgroups; none otherwise. */
+    private IntFunction<OptionalLong> cgroupOf = pid -> OptionalLong.empty();
 
     /**
      * @param listenerFds this process's listening sockets, by the name the log gives them
@@ -167,7 +170,23 @@ public final class Orphans {
         Posix.kill(child.pgid() == child.pid() ? -child.pid() : child.pid(), signal);
     }
 
+    /**
+     * Where each generation has a cgroup of its own: the cgroup a process is in says which generation
+     * left it, also when it cleared or rewrote its environment; the environment still serves for the rest.
+     *
+     * @param generationOf must be safe to call from any thread
+     */
+    public synchronized void attributeByCgroup(IntFunction<OptionalLong> generationOf) {
+        this.cgroupOf = generationOf;
+    }
+
     private Orphan identify(int pid) {
+        OptionalLong byCgroup = cgroupOf.apply(pid);
+        if (byCgroup.isPresent()) {
+            Orphan orphan = new Orphan(pid, byCgroup);
+            log.debug("adopted {} (by its cgroup)", orphan);
+            return orphan;
+        }
         Map<String, String> ties = ProcView.environment(pid, TIES);
         OptionalLong generation = OptionalLong.empty();
         if (instance.equals(ties.get(WorkerEnvironment.SERVICE_NAME))) {

@@ -61,6 +61,9 @@ public interface Libc {
     int ftruncate(int fd, long length);
 
     @SaveError
+    long getxattr(CharSequence path, CharSequence name, @Out byte[] value, long size);
+
+    @SaveError
     long pwrite(int fd, @In byte[] buffer, long count, long offset);
 
     @SaveError

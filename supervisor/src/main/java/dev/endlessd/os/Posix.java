@@ -1,9 +1,11 @@
 package dev.endlessd.os;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 import jnr.constants.platform.Errno;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
@@ -214,6 +216,13 @@ public final class Posix {
     /** Whether {@code fd} is open on a terminal. */
     public static boolean isTerminal(int fd) {
         return LIBC.isatty(fd) == 1;
+    }
+
+    /** The value of extended attribute {@code name} of {@code path} (up to 64 bytes), or empty when it has none or cannot be read. */
+    public static Optional<String> extendedAttribute(Path path, String name) {
+        byte[] value = new byte[64];
+        long length = LIBC.getxattr(path.toString(), name, value, value.length);
+        return length < 0 ? Optional.empty() : Optional.of(new String(value, 0, (int) length, StandardCharsets.UTF_8));
     }
 
     /** The session id of process {@code pid}, or -1 when it is gone. */

@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Programs a worker runs before its shell, each exec'ing the next and the last the shell, so
- * the worker keeps one pid throughout: coreutils {@code nice}, so a starting worker yields the CPU to
- * the one serving, and util-linux {@code setpriv}, which drops to the {@code --user}.
+ * the worker keeps one pid throughout: a shell that joins the generation's cgroup, or coreutils
+ * {@code nice}, so a starting worker yields the CPU to the one serving, and util-linux
+ * {@code setpriv}, which drops to the {@code --user}.
  *
  * <p>Why not in the spawn itself: {@code posix_spawn} can set neither. No parent-death signal
  * either: it is tied to the spawning thread, which an upgrade's exec ends; the guard
@@ -34,12 +35,13 @@ public record ExecWrapper(List<String> words, boolean lowersPriority) {
      * coreutils is there, then {@code setpriv}, which {@code --user} cannot do without. A missing
      * wrapper that is not needed is logged as what the workers go without.
      *
+     * @param cgroups     where each generation's cgroup is made, when generations get one
      * @param environment endlessd's own, whose {@code PATH} is searched too
      * @throws IOException when {@code user} is given and setpriv is missing
      */
-    public static ExecWrapper forWorkers(int startupNice, Optional<RunAs> user, Map<String, String> environment)
-            throws IOException {
-        ExecWrapper wrapper = none();
+    public static ExecWrapper forWorkers(int startupNice, Optional<Path> cgroups, Optional<RunAs> user,
+                                         Map<String, String> environment) throws IOException {
+        ExecWrapper wrapper = cgroups.map(ExecWrapper::joinCgroup).orElse(none());
         if (startupNice > 0) {
             Optional<Path> nice = find("nice", environment);
             if (nice.isPresent()) {
@@ -60,6 +62,18 @@ public record ExecWrapper(List<String> words, boolean lowersPriority) {
 
     public static ExecWrapper none() {
         return new ExecWrapper(List.of(), false);
+    }
+
+    /**
+     * First the shell joins its generation's cgroup, {@code CGROUPS/gen-$ENDLESSD_GENERATION}, which
+     * endlessd made for it, and then exec's the rest: as root, before {@code setpriv} drops to a user
+     * who could not, and before anything the command forks. Without that cgroup (endlessd could not
+     * make it, and said why) the worker runs in endlessd's.
+     */
+    private static ExecWrapper joinCgroup(Path cgroups) {
+        String script = "procs=\"$0/gen-$" + WorkerEnvironment.GENERATION + "/cgroup.procs\";"
+                + " if [ -f \"$procs\" ]; then echo $$ > \"$procs\"; fi; exec \"$@\"";
+        return new ExecWrapper(List.of(WorkerCommand.SHELL, "-c", script, cgroups.toString()), false);
     }
 
     /** Then {@code nice -n INCREMENT}: the rest runs at a lower CPU priority. */

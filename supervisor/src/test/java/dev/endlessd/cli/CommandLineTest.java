@@ -105,4 +105,11 @@ class CommandLineTest {
         assertTrue(err.toString().startsWith("endlessd: reload-on-change: /nonexistent/config does not exist (expected:"),
                 err.toString());
     }
+
+    @Test
+    void aStartupCpuOtherThanTheFourWaysIsAUsageErrorNamingThem() {
+        assertEquals(2, run("--cmd", "true", "--listen", "127.0.0.1:0", "--startup-cpu", "weight"));
+        assertTrue(err.toString().contains("'--startup-cpu'") && err.toString().contains(
+                "\"weight\" (expected: auto, cgroup, nice or off)"), err.toString());
+    }
 }

@@ -69,7 +69,7 @@ class StatusRenderingTest {
             upgrade.problem(problem);
         }
         DaemonInfo daemon = new DaemonInfo(DAEMON.name(), DAEMON.version(), DAEMON.pid(), DAEMON.startedAt(),
-                DAEMON.controlSocket(), DAEMON.listeners(), Optional.of(upgrade));
+                DAEMON.controlSocket(), DAEMON.listeners(), Optional.of(upgrade), DAEMON.startupCpu());
         return new StatusReport(daemon, new SupervisorSnapshot(Phase.SERVING, List.of(SERVING), Optional.empty()), NOW);
     }
 
@@ -155,6 +155,7 @@ class StatusRenderingTest {
         assertEquals("""
                 endlessd 'shop' pid 1000: serving, up 2m30s (version 1.2.3)
                 control socket: /run/endlessd/shop/control.sock
+                startup CPU: off
                 listeners:
                   web=127.0.0.1:8080
                   admin=unix:/run/a.sock

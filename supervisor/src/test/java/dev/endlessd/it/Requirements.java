@@ -51,6 +51,12 @@ public final class Requirements {
         require(why == null, "needs a pid namespace of its own " + forWhat + ": " + why);
     }
 
+    /** A cgroup v1 {@code cpu} hierarchy at /sys/fs/cgroup/cpu, as on hosts with the "hybrid" layout. */
+    public static void assumeCgroupV1Cpu(String forWhat) {
+        require(Files.isRegularFile(Path.of("/sys/fs/cgroup/cpu/cpu.shares")),
+                "needs a cgroup v1 cpu hierarchy at /sys/fs/cgroup/cpu " + forWhat);
+    }
+
     private static void require(boolean met, String why) {
         if (!met && "1".equals(System.getenv(REQUIRE_ALL))) {
             Assertions.fail(why + "; " + REQUIRE_ALL + "=1 makes this a failure instead of a skip");

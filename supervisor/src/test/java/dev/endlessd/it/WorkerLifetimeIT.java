@@ -149,7 +149,7 @@ class WorkerLifetimeIT {
             int pid = Integer.parseInt(daemon.awaitLog("gen=1 pid=(\\d+) spawned").group(1));
             assertEquals(Posix.niceness() + 7, niceness(recorded), "niceness while starting");
 
-            daemon.awaitLog("gen=1 pid=" + pid + ".*not ready after 5s: back to CPU priority " + Posix.niceness());
+            daemon.awaitLog("gen=1 pid=" + pid + ".*not ready after 5s: back to the serving CPU share");
             assertTrue(threadNiceness(pid).stream().allMatch(nice -> nice == Posix.niceness()),
                     "every thread back at endlessd's niceness before READY: " + threadNiceness(pid));
             assertFalse(daemon.log().contains("gen=1 pid=" + pid + " serves"), "the limit passed before READY");

@@ -51,6 +51,19 @@ class WorkerCommandTest {
     }
 
     @Test
+    void aWorkerJoinsItsGenerationsCgroupFirstAsRootAndThenExecsTheRest() throws Exception {
+        ExecWrapper wrapper = ExecWrapper.forWorkers(0, Optional.of(Path.of("/sys/fs/cgroup/cpu/shop")),
+                Optional.empty(), java.util.Map.of());
+        List<String> argv = new WorkerCommand("exec ./server").argv(wrapper);
+        assertEquals(List.of("/bin/sh", "-c"), argv.subList(0, 2));
+        assertTrue(argv.get(2).contains("\"$0/gen-$ENDLESSD_GENERATION/cgroup.procs\"") && argv.get(2).endsWith("exec \"$@\""),
+                argv.get(2));
+        assertEquals(List.of("/sys/fs/cgroup/cpu/shop", "/bin/sh", "-c", "LISTEN_PID=$$; export LISTEN_PID; exec ./server"),
+                argv.subList(3, argv.size()));
+        assertFalse(wrapper.lowersPriority(), "no nice: the cgroup's weight is given back, not a priority");
+    }
+
+    @Test
     void emptyCommandIsRefusedWithTheFix() {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> new WorkerCommand("  "));
         assertTrue(error.getMessage().startsWith("cmd: \"  \" (expected: a command line"), error.getMessage());
