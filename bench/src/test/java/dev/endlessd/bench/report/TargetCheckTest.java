@@ -52,7 +52,7 @@ class TargetCheckTest {
                 : new LatencySummary(100, 500, windowP99, windowP99);
         SupervisorFigures supervisor = peakRssKiB == 0 ? null : new SupervisorFigures("endlessd",
                 new ProcSample(30_000, 20_000, 30_000, 100, 15, 12), new ProcSample(31_000, 21_000, peakRssKiB, 200, 15, 12), 31_000);
-        return new ScenarioResult("keepalive", scenario, 60, 1000, 1000, failures, 0, overall, windows, throughput,
+        return new ScenarioResult("keepalive", scenario, 60, 1000, 1000, failures, 0, overall, windows, LatencySummary.EMPTY, throughput,
                 List.of(), List.of(), 1, supervisor, List.of(), new MachineLoad(0, 0, 0, 0, 0, 0), null);
     }
 }
