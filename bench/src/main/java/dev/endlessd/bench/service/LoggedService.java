@@ -113,7 +113,7 @@ abstract class LoggedService implements Service {
     /** endlessd's word on generation {@code gen}'s Java cache, logged before its spawn. */
     private String javaCache(int gen, int from) {
         return output.find(Pattern.compile("gen=" + gen + " starts (from the java cache|cold|without the java cache)"),
-                from).map(m -> m.group(1).startsWith("from") ? "used" : "cold").orElse(javaCacheUnsaid());
+                from).map(m -> m.group(1).startsWith("from") ? "used" : m.group(1).equals("cold") ? "cold" : "none").orElse(javaCacheUnsaid());
     }
 
     /** What the Java cache of a worker whose start the log says nothing about was. */

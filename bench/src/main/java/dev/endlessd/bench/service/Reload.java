@@ -22,8 +22,9 @@ public record Reload(long triggerNanos, long readyNanos, long oldGoneNanos, bool
     /**
      * How a new worker got to READY.
      *
-     * @param javaCache      endlessd's word for the worker's Java cache: "used", "cold" (started without one),
-     *                       "off" (--java-cache=off), or "-" when the log did not say
+     * @param javaCache      endlessd's word for the worker's Java cache: "used", "cold" (none yet: it or an older
+     *                       generation writes one), "none" (the cache does not serve this command), "off"
+     *                       (--java-cache=off), or "-" when the log did not say
      * @param cpuMillis      the worker's CPU time (utime + stime) when its READY arrived; -1 if unread
      * @param phaseMillis    moments of the start in the worker's output (see {@link App}), in ms after the
      *                       spawn as the lines arrived, in the order found; a phase not seen is absent

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The programs a run uses, copied to a private directory by {@code bench/run} so that a rebuild elsewhere in
@@ -23,6 +24,7 @@ import java.util.List;
  */
 public record Stage(Path java, Path endlessd, App app, Path appJar, List<String> appArgs, Path python, Path restarter,
                     Duration readyTimeout, Duration drainTimeout, Path logs, Path runtimeDir) {
+    private static final Pattern SHELL_PLAIN = Pattern.compile("[A-Za-z0-9_./:=,+@%-]+");
 
     /** The app's command line, as a list. */
     List<String> appCommand(List<String> extra) {
@@ -32,14 +34,18 @@ public record Stage(Path java, Path endlessd, App app, Path appJar, List<String>
         return command;
     }
 
-    /** The app's command line for a worker under endlessd, which holds {@code port}: for {@code /bin/sh}, each word single-quoted. */
+    /**
+     * The app's command line for a worker under endlessd, which holds {@code port}, for {@code /bin/sh}: a word
+     * that the shell would change is single-quoted, the others are left plain, because endlessd's java cache
+     * recognises a JVM only by a plain program name as the first word.
+     */
     String workerShellCommand(int port) {
         StringBuilder line = new StringBuilder();
         for (String word : appCommand(app.workerArgs(port))) {
             if (line.length() > 0) {
                 line.append(' ');
             }
-            line.append('\'').append(word.replace("'", "'\\''")).append('\'');
+            line.append(SHELL_PLAIN.matcher(word).matches() ? word : "'" + word.replace("'", "'\\''") + "'");
         }
         return line.toString();
     }
