@@ -57,6 +57,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Extra arguments for the app in every scenario, space-separated (default: none).")
     private String appArgs;
 
+    @Option(names = "--jvm-args", paramLabel = "ARGS", defaultValue = "",
+            description = "JVM options for the app in every scenario (before -jar), space-separated (default: none).")
+    private String jvmArgs;
+
     @Option(names = "--restarter", required = true, paramLabel = "PATH", description = "bench/restarter.py.")
     private Path restarter;
 
@@ -150,8 +154,7 @@ final class BenchCommand implements Callable<Integer> {
         Files.createDirectories(out);
         Path runtime = Files.createTempDirectory("endlessd-bench-");
         Stage stage = new Stage(Path.of(System.getProperty("java.home"), "bin", "java"), endlessd.toAbsolutePath(),
-                settings.app(), appJar.toAbsolutePath(),
-                appArgs.isBlank() ? List.of() : Arrays.asList(appArgs.trim().split("\\s+")),
+                settings.app(), words(jvmArgs), appJar.toAbsolutePath(), words(appArgs),
                 python, restarter.toAbsolutePath(), readyTimeout, drainTimeout, out.resolve("logs"), runtime);
         Map<String, Object> info = runInfo(settings);
         System.out.println("endlessd bench: " + info.get("machine") + "; " + info.get("jdk"));
@@ -166,6 +169,10 @@ final class BenchCommand implements Callable<Integer> {
         boolean noFailure = passes.stream().flatMap(p -> p.checks().stream())
                 .noneMatch(c -> c.verdict() == TargetCheck.Verdict.FAIL);
         return allRan && noFailure ? 0 : 1;
+    }
+
+    private static List<String> words(String text) {
+        return text.isBlank() ? List.of() : Arrays.asList(text.trim().split("\\s+"));
     }
 
     /** The services' runtime directories; endlessd empties its own when it stops. */
@@ -278,6 +285,7 @@ final class BenchCommand implements Callable<Integer> {
         s.put("steady_slice_s", settings.slice().toMillis() / 1000.0);
         s.put("bucket_ms", settings.bucket().toMillis());
         s.put("app", app);
+        s.put("jvm_args", jvmArgs);
         s.put("app_args", appArgs);
         s.put("probation", probation == null ? "endlessd's default" : probation.toMillis() / 1000.0 + "s");
         s.put("ready_timeout_s", readyTimeout.toSeconds());

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
  * @param java         the JVM for the sample app and for endlessd (JAVA_HOME of the launcher)
  * @param endlessd     the endlessd launcher, with endlessd.jar beside it
  * @param app          which app {@code appJar} is
+ * @param jvmArgs      JVM options for the app, before {@code -jar}, the same in every scenario
  * @param appJar       the app's jar
  * @param appArgs      extra arguments for the app, the same in every scenario
  * @param python       python3, for the restarter
@@ -22,13 +23,15 @@ import java.util.regex.Pattern;
  * @param logs         where each service's output is copied
  * @param runtimeDir   endlessd's --runtime-dir base
  */
-public record Stage(Path java, Path endlessd, App app, Path appJar, List<String> appArgs, Path python, Path restarter,
+public record Stage(Path java, Path endlessd, App app, List<String> jvmArgs, Path appJar, List<String> appArgs, Path python, Path restarter,
                     Duration readyTimeout, Duration drainTimeout, Path logs, Path runtimeDir) {
     private static final Pattern SHELL_PLAIN = Pattern.compile("[A-Za-z0-9_./:=,+@%-]+");
 
     /** The app's command line, as a list. */
     List<String> appCommand(List<String> extra) {
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-jar", appJar.toString()));
+        List<String> command = new ArrayList<>(List.of(java.toString()));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-jar", appJar.toString()));
         command.addAll(appArgs);
         command.addAll(extra);
         return command;
