@@ -82,20 +82,22 @@ public final class Report {
         }
         out.append("| new workers of | java cache (measured reloads) | exec to READY ms, median (each) |"
                 + " CPU s at READY, median (each) | first second after READY: requests / p99 ms / max ms |"
-                + " phases, median ms after the spawn |\n");
-        out.append("|---|---|--:|--:|--:|---|\n");
+                + " phases, median ms after the spawn | drain: READY to the old worker's exit, ms, median |\n");
+        out.append("|---|---|--:|--:|--:|---|--:|\n");
         for (ScenarioResult r : reloading) {
             List<Reload> ok = r.reloads().stream().filter(Reload::succeeded).toList();
             Map<String, Long> used = ok.stream().collect(Collectors.groupingBy(x -> x.start().javaCache(),
                     java.util.TreeMap::new, Collectors.counting()));
             long[] ready = ok.stream().mapToLong(Reload::timeToReadyMillis).toArray();
             long[] cpu = ok.stream().mapToLong(x -> x.start().cpuMillis()).toArray();
+            long[] drain = ok.stream().filter(x -> x.oldGoneMillis() >= 0 && x.timeToReadyMillis() >= 0)
+                    .mapToLong(x -> x.oldGoneMillis() - x.timeToReadyMillis()).sorted().toArray();
             LatencySummary first = r.afterReady();
             out.append(row(r.scenario().title(),
                     used.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")),
                     medianEach(ready, 1), medianEach(cpu, 1000),
                     first.isEmpty() ? "-" : first.count() + " / " + ms(first.p99()) + " / " + ms(first.max()),
-                    phases(ok)));
+                    phases(ok), drain.length == 0 ? "-" : TargetCheck.median(drain)));
         }
         out.append('\n');
     }

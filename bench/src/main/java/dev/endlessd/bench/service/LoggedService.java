@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -91,6 +93,9 @@ abstract class LoggedService implements Service {
                 requested.line().index(), stage.readyTimeout().plus(stage.drainTimeout()).plusSeconds(10),
                 "gen=" + next + " to get ready");
         boolean failed = outcome.group(1) == null;
+        // The new worker's CPU time at READY, read the moment its line is here: before it serves for long
+        long cpuMillis = failed ? -1 : ProcSample.read(Long.parseLong(outcome.group(1))).map(ProcSample::cpuMillis)
+                .orElse(-1L);
         // After a failed overlapping reload the old worker serves on: waiting for its exit would only time out.
         ProcessOutput.Match gone = failed && !stopsOldWorkerFirst() ? null : awaitExit(mark);
         if (failed) {
@@ -98,8 +103,6 @@ abstract class LoggedService implements Service {
                     "gen=" + next + " failed: " + outcome.group(2), -1, since(requested, gone));
         }
         long pid = Long.parseLong(outcome.group(1));
-        // Read at once: the worker's CPU time at READY, before it serves and before the old worker's drain.
-        long cpuMillis = ProcSample.read(pid).map(ProcSample::cpuMillis).orElse(-1L);
         Reload reload = new Reload(trigger, outcome.line().arrivalNanos(),
                 gone == null ? 0 : gone.line().arrivalNanos(), true, "gen=" + next + " pid=" + pid,
                 since(requested, outcome), since(requested, gone),
@@ -113,7 +116,11 @@ abstract class LoggedService implements Service {
     /** endlessd's word on generation {@code gen}'s Java cache, logged before its spawn. */
     private String javaCache(int gen, int from) {
         return output.find(Pattern.compile("gen=" + gen + " starts (from the java cache|cold|without the java cache)"),
-                from).map(m -> m.group(1).startsWith("from") ? "used" : m.group(1).equals("cold") ? "cold" : "none").orElse(javaCacheUnsaid());
+                from).map(m -> switch (m.group(1)) {
+                    case "from the java cache" -> "used";
+                    case "cold" -> "cold";
+                    default -> "none";
+                }).orElse(javaCacheUnsaid());
     }
 
     /** What the Java cache of a worker whose start the log says nothing about was. */
@@ -126,13 +133,13 @@ abstract class LoggedService implements Service {
      * arrived: the arrival of each line, so the pipe's and the log's own delays are in them (milliseconds).
      */
     private Map<String, Long> phases(int gen, long pid, int from, ProcessOutput.Line ready) {
-        Map<String, Long> phases = new java.util.LinkedHashMap<>();
+        Map<String, Long> phases = new LinkedHashMap<>();
         var spawned = output.find(Pattern.compile("gen=" + gen + " pid=" + pid + " spawned"), from);
         if (spawned.isEmpty()) {
             return phases;
         }
         long zero = spawned.get().line().arrivalNanos();
-        List<App.Phase> marks = new java.util.ArrayList<>(List.of(App.AGENT));
+        List<App.Phase> marks = new ArrayList<>(List.of(App.AGENT));
         marks.addAll(stage.app().phases());
         for (App.Phase phase : marks) {
             output.find(phase.forPid(pid), spawned.get().line().index()).ifPresent(m ->
