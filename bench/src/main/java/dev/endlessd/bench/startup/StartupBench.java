@@ -63,8 +63,8 @@ public final class StartupBench {
         Path log = dir.resolve("endlessd.log");
         ProcessBuilder builder = new ProcessBuilder(endlessd.toString(), "--name", name, "--runtime-dir",
                 dir.resolve("run").toString(), "--cmd", command.replace("{port}", Integer.toString(port)), "--listen",
-                "127.0.0.1:" + port, "--java-cache=" + cache, "--startup-nice", "0", "--probation", "0s", "--ready-timeout", "300s",
-                "--drain-timeout", "300s")
+                "127.0.0.1:" + port, "--java-cache=" + cache, "--startup-nice", "0", "--probation", "0s",
+                "--ready-timeout", "300s", "--drain-timeout", "300s")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("STATE_DIRECTORY", dir.resolve("state").toString());
         Process daemon = builder.start();
