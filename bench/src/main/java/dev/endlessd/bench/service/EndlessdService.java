@@ -20,9 +20,10 @@ public final class EndlessdService extends LoggedService {
         CLI
     }
 
+    /** The first generation's cache outcome; group 1 is set when it wrote one. */
     private static final Pattern CACHE_KEPT = Pattern.compile(
             "gen=1 pid=\\d+(?: (wrote) the java cache|: no java cache kept| was killed before its java cache"
-                    + "|: the java cache it wrote cannot be kept)");
+                    + "|: the java cache it wrote cannot be kept)|gen=1 starts without the java cache");
 
     private final Trigger trigger;
     private final boolean javaCache;
