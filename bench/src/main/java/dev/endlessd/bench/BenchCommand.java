@@ -2,6 +2,7 @@ package dev.endlessd.bench;
 
 import dev.endlessd.bench.report.PassResult;
 import dev.endlessd.bench.report.TargetCheck;
+import dev.endlessd.bench.service.App;
 import dev.endlessd.bench.service.EndlessdService;
 import dev.endlessd.bench.service.Stage;
 import java.io.IOException;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** The benchmark's command line. {@code bench/run} fills in the paths; the rest have defaults. */
 @Command(name = "endlessd-bench", sortOptions = false,
-        description = {"Puts the same HTTP load on the sample app run several ways (under endlessd with reloads,"
+        description = {"Puts the same HTTP load on the sample app (or a Spring Boot app) run several ways (under endlessd with reloads,"
                 + " stop-then-start with the socket held, naive restart, endlessd and bare without reloads) and"
                 + " reports failures, latency overall and in reload windows, throughput, and the supervisor's"
                 + " memory, CPU and fds, checked against endlessd's targets."},
@@ -44,12 +45,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--endlessd", required = true, paramLabel = "PATH", description = "The endlessd launcher.")
     private Path endlessd;
 
-    @Option(names = "--app-jar", required = true, paramLabel = "PATH", description = "The sample app's jar.")
+    @Option(names = "--app", defaultValue = "sample", paramLabel = "sample|spring",
+            description = "The app under load: the sample app, or an unmodified Spring Boot app run through"
+                    + " endlessd's Java agent (default: ${DEFAULT-VALUE}).")
+    private String app;
+
+    @Option(names = "--app-jar", required = true, paramLabel = "PATH", description = "The app's jar.")
     private Path appJar;
 
     @Option(names = "--app-args", paramLabel = "ARGS", defaultValue = "",
-            description = "Extra arguments for the sample app in every scenario, space-separated (default: none).")
+            description = "Extra arguments for the app in every scenario, space-separated (default: none).")
     private String appArgs;
+
+    @Option(names = "--jvm-args", paramLabel = "ARGS", defaultValue = "",
+            description = "JVM options for the app in every scenario (before -jar), space-separated (default: none).")
+    private String jvmArgs;
 
     @Option(names = "--restarter", required = true, paramLabel = "PATH", description = "bench/restarter.py.")
     private Path restarter;
@@ -67,8 +77,9 @@ final class BenchCommand implements Callable<Integer> {
     private List<String> passes;
 
     @Option(names = "--scenarios", split = ",", splitSynopsisLabel = ",", paramLabel = "ID",
-            description = "Scenarios to run (default: all): bare-steady, endlessd-steady, endlessd-reload,"
-                    + " held-restart, naive-restart.")
+            description = "Scenarios to run (default: all that the app can run): bare-steady, endlessd-steady,"
+                    + " endlessd-reload, endlessd-reload-nocache, held-restart, naive-restart (the last two: the"
+                    + " sample app only; the restarter has no Java agent to give an unmodified app).")
     private List<String> scenarios;
 
     @Option(names = "--duration", defaultValue = "60s", paramLabel = "DURATION",
@@ -129,6 +140,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "How long an old worker may drain (default: ${DEFAULT-VALUE}).")
     private Duration drainTimeout;
 
+    @Option(names = "--probation", paramLabel = "DURATION",
+            description = "endlessd's --probation in every endlessd scenario (default: endlessd's).")
+    private Duration probation;
+
     @Option(names = "--commit", defaultValue = "", paramLabel = "TEXT",
             description = "The source revision measured, recorded in results.json.")
     private String commit;
@@ -139,7 +154,7 @@ final class BenchCommand implements Callable<Integer> {
         Files.createDirectories(out);
         Path runtime = Files.createTempDirectory("endlessd-bench-");
         Stage stage = new Stage(Path.of(System.getProperty("java.home"), "bin", "java"), endlessd.toAbsolutePath(),
-                appJar.toAbsolutePath(), appArgs.isBlank() ? List.of() : Arrays.asList(appArgs.trim().split("\\s+")),
+                settings.app(), words(jvmArgs), appJar.toAbsolutePath(), words(appArgs),
                 python, restarter.toAbsolutePath(), readyTimeout, drainTimeout, out.resolve("logs"), runtime);
         Map<String, Object> info = runInfo(settings);
         System.out.println("endlessd bench: " + info.get("machine") + "; " + info.get("jdk"));
@@ -154,6 +169,10 @@ final class BenchCommand implements Callable<Integer> {
         boolean noFailure = passes.stream().flatMap(p -> p.checks().stream())
                 .noneMatch(c -> c.verdict() == TargetCheck.Verdict.FAIL);
         return allRan && noFailure ? 0 : 1;
+    }
+
+    private static List<String> words(String text) {
+        return text.isBlank() ? List.of() : Arrays.asList(text.trim().split("\\s+"));
     }
 
     /** The services' runtime directories; endlessd empties its own when it stops. */
@@ -174,16 +193,34 @@ final class BenchCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
         }
+        App appKind;
+        try {
+            appKind = App.of(app);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Set<Scenario> restarts = EnumSet.of(Scenario.HELD_RESTART, Scenario.NAIVE_RESTART);
         Set<Scenario> scenarioSet = EnumSet.noneOf(Scenario.class);
         if (scenarios == null) {
             scenarioSet.addAll(EnumSet.allOf(Scenario.class));
+            if (appKind != App.SAMPLE) {
+                scenarioSet.removeAll(restarts);
+            }
         } else {
             for (String id : scenarios) {
                 scenarioSet.add(Arrays.stream(Scenario.values()).filter(s -> s.id().equals(id.trim())).findFirst()
                         .orElseThrow(() -> new ParameterException(spec.commandLine(), "scenarios: " + id
-                                + " (expected: bare-steady, endlessd-steady, endlessd-reload, held-restart or"
-                                + " naive-restart)")));
+                                + " (expected: bare-steady, endlessd-steady, endlessd-reload, endlessd-reload-nocache,"
+                                + " held-restart or naive-restart)")));
             }
+            if (appKind != App.SAMPLE && scenarioSet.stream().anyMatch(restarts::contains)) {
+                throw new ParameterException(spec.commandLine(), "scenarios: held-restart and naive-restart run the"
+                        + " sample app only (an unmodified app under bench/restarter.py has no Java agent to take the"
+                        + " socket and say READY); leave them out with --app " + app);
+            }
+        }
+        if (probation != null && probation.isNegative()) {
+            throw new ParameterException(spec.commandLine(), "probation: " + probation + " (expected: >= 0)");
         }
         double rate = 0;
         if (!pacedRate.equals("auto")) {
@@ -223,8 +260,8 @@ final class BenchCommand implements Callable<Integer> {
         String subtitle = String.format(Locale.ROOT, "%s; %s; %s, %s measured per scenario, reload every %s",
                 machine(), jdk(), ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")),
                 DurationText.format(duration), DurationText.format(reloadEvery));
-        return new BenchSettings(duration, warm, reloadEvery, slice, bucket, connections, timeout, failPause, path,
-                passList, rate, pacedShare, scenarioSet, trigger, out, subtitle);
+        return new BenchSettings(appKind, duration, warm, reloadEvery, slice, bucket, connections, timeout, failPause, path,
+                passList, rate, pacedShare, scenarioSet, trigger, java.util.Optional.ofNullable(probation), out, subtitle);
     }
 
     private void positive(String name, Duration value) {
@@ -247,7 +284,10 @@ final class BenchCommand implements Callable<Integer> {
         s.put("reload_via", reloadVia);
         s.put("steady_slice_s", settings.slice().toMillis() / 1000.0);
         s.put("bucket_ms", settings.bucket().toMillis());
+        s.put("app", app);
+        s.put("jvm_args", jvmArgs);
         s.put("app_args", appArgs);
+        s.put("probation", probation == null ? "endlessd's default" : probation.toMillis() / 1000.0 + "s");
         s.put("ready_timeout_s", readyTimeout.toSeconds());
         s.put("drain_timeout_s", drainTimeout.toSeconds());
         info.put("settings", s);

@@ -72,7 +72,8 @@ final class BenchRun {
                     || settings.scenarios().contains(Scenario.ENDLESSD_STEADY)) {
                 results.addAll(runSteadyPair(pass, generator));
             }
-            for (Scenario scenario : List.of(Scenario.ENDLESSD_RELOAD, Scenario.HELD_RESTART, Scenario.NAIVE_RESTART)) {
+            for (Scenario scenario : List.of(Scenario.ENDLESSD_RELOAD, Scenario.ENDLESSD_RELOAD_NO_CACHE,
+                    Scenario.HELD_RESTART, Scenario.NAIVE_RESTART)) {
                 if (settings.scenarios().contains(scenario)) {
                     results.add(runReloads(pass, scenario, generator));
                 }
@@ -116,7 +117,7 @@ final class BenchRun {
         List<ScenarioResult> failed = new ArrayList<>();
         try (BareService bare = new BareService(stage, prefix + Scenario.BARE_STEADY.id(), Ports.pickFree());
              EndlessdService endlessd = new EndlessdService(stage, prefix + Scenario.ENDLESSD_STEADY.id(),
-                     Ports.pickFree(), settings.trigger())) {
+                     Ports.pickFree(), settings.trigger(), true, settings.probation())) {
             List<Steady> pair = new ArrayList<>();
             for (Steady candidate : List.of(new Steady(Scenario.BARE_STEADY, bare, bare.port()),
                     new Steady(Scenario.ENDLESSD_STEADY, endlessd, endlessd.port()))) {
@@ -195,6 +196,14 @@ final class BenchRun {
         String name = "bench-" + pass.id() + "-" + scenario.id();
         try (Service service = reloadable(scenario, name, Ports.pickFree())) {
             service.start();
+            if (service instanceof EndlessdService endlessd) {
+                long started = System.nanoTime();
+                boolean wrote = endlessd.trainJavaCache();
+                System.out.printf("  %s: one reload before measuring (%d ms)%s%n", scenario.title(),
+                        (System.nanoTime() - started) / 1_000_000, wrote ? "; gen=1 wrote the java cache as it exited"
+                                : scenario == Scenario.ENDLESSD_RELOAD ? "; gen=1 kept no java cache (the log says why)"
+                                : "");
+            }
             long pid = service.supervisorPid().orElseThrow();
             ProcSample before = ProcSample.read(pid).orElseThrow();
             List<Reload> reloads = new ArrayList<>();
@@ -238,7 +247,10 @@ final class BenchRun {
 
     private Service reloadable(Scenario scenario, String name, int port) {
         return switch (scenario) {
-            case ENDLESSD_RELOAD -> new EndlessdService(stage, name, port, settings.trigger());
+            case ENDLESSD_RELOAD -> new EndlessdService(stage, name, port, settings.trigger(), true,
+                    settings.probation());
+            case ENDLESSD_RELOAD_NO_CACHE -> new EndlessdService(stage, name, port, settings.trigger(), false,
+                    settings.probation());
             case HELD_RESTART -> new RestarterService(stage, name, port, RestarterService.Mode.HELD);
             case NAIVE_RESTART -> new RestarterService(stage, name, port, RestarterService.Mode.NAIVE);
             default -> throw new IllegalArgumentException(scenario + " does not reload");

@@ -1,14 +1,17 @@
 package dev.endlessd.bench;
 
-/** The ways of running the sample app that one pass compares, all under the same load. */
+/** The ways of running the app that one pass compares, all under the same load. */
 public enum Scenario {
     BARE_STEADY("bare-steady", "bare app, steady",
             "the app binds the port itself (--port), no supervisor, no reload: the data-path baseline"),
     ENDLESSD_STEADY("endlessd-steady", "endlessd, steady",
             "under endlessd, no reload: what the supervisor costs on the data path"),
     ENDLESSD_RELOAD("endlessd-reload", "endlessd reload",
-            "under endlessd, reloaded periodically: the new worker starts beside the old one, which drains once"
-                    + " the new one is ready"),
+            "under endlessd (java cache on, its default), reloaded periodically: the new worker starts beside the"
+                    + " old one, which drains once the new one is ready; one reload before measuring, so that the"
+                    + " measured generations of a Java app start from the cache the first one wrote as it exited"),
+    ENDLESSD_RELOAD_NO_CACHE("endlessd-reload-nocache", "endlessd reload, cache off",
+            "as endlessd reload, with --java-cache=off: every generation starts cold"),
     HELD_RESTART("held-restart", "socket held, stop-then-start",
             "bench/restarter.py holds the socket and passes it as fd 3; a restart stops the old worker, waits for"
                     + " its exit, then starts the new one (systemctl restart of a socket-activated service)"),
@@ -40,10 +43,11 @@ public enum Scenario {
     }
 
     public boolean reloads() {
-        return this == ENDLESSD_RELOAD || this == HELD_RESTART || this == NAIVE_RESTART;
+        return this == ENDLESSD_RELOAD || this == ENDLESSD_RELOAD_NO_CACHE || this == HELD_RESTART
+                || this == NAIVE_RESTART;
     }
 
     public boolean underEndlessd() {
-        return this == ENDLESSD_STEADY || this == ENDLESSD_RELOAD;
+        return this == ENDLESSD_STEADY || this == ENDLESSD_RELOAD || this == ENDLESSD_RELOAD_NO_CACHE;
     }
 }

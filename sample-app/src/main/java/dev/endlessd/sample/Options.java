@@ -49,7 +49,10 @@ record Options(OptionalInt port, Optional<Path> config, Duration drainTimeout, D
             "",
             "Environment: LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES (inherited sockets), NOTIFY_SOCKET (readiness),",
             "ENDLESSD_GENERATION (shown on GET /), SAMPLE_CONFIG (config path when --config is absent).",
-            "Exit status: 0 after a drain, 1 when it cannot start, 2 on a command-line mistake.");
+            "Exit status: 0 after a drain, 1 when it cannot start, 2 on a command-line mistake.",
+            "JVM flags: none needed. Under endlessd a new worker starts from its Java cache (on by default);"
+                    + " -XX:TieredStopAtLevel=1",
+            "halves the CPU to READY but costs about a third of the throughput (README.md, \"JVM flags\").");
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)?");
 

@@ -14,6 +14,8 @@ import java.util.Set;
 
 /** Turns a recording and the reloads that happened during it into a {@link ScenarioResult}. */
 public final class Analysis {
+    private static final long FIRST_SECOND_NANOS = 1_000_000_000L;
+
     private final Duration bucket;
 
     /** @param bucket the time slice of the per-window series */
@@ -28,16 +30,23 @@ public final class Analysis {
                                   long measureStartNanos, List<Reload> reloads, SupervisorFigures supervisor,
                                   MachineLoad machine) {
         List<Window> windows = new ArrayList<>();
+        List<Window> firstSeconds = new ArrayList<>();
         for (Reload reload : reloads) {
             windows.add(new Window(reload.triggerNanos() - measureStartNanos,
                     reload.windowEndNanos() - measureStartNanos));
+            if (reload.succeeded()) {
+                long ready = reload.readyNanos() - measureStartNanos;
+                firstSeconds.add(new Window(ready, ready + FIRST_SECOND_NANOS));
+            }
         }
         Map<Outcome, Long> failures = new EnumMap<>(Outcome.class);
         Set<Integer> workers = new HashSet<>();
         int[] okLatencies = new int[recording.size()];
         int[] windowLatencies = new int[recording.size()];
+        int[] afterReadyLatencies = new int[recording.size()];
         int ok = 0;
         int inWindows = 0;
+        int afterReady = 0;
         long retried = 0;
         for (int i = 0; i < recording.size(); i++) {
             Outcome outcome = recording.outcome(i);
@@ -55,10 +64,14 @@ public final class Analysis {
             if (inAnyWindow(windows, recording.startNanos(i), recording.endNanos(i))) {
                 windowLatencies[inWindows++] = recording.latencyMicros(i);
             }
+            if (inAnyWindow(firstSeconds, recording.startNanos(i), recording.endNanos(i))) {
+                afterReadyLatencies[afterReady++] = recording.latencyMicros(i);
+            }
         }
         double seconds = measured.toNanos() / 1e9;
         return new ScenarioResult(pass, scenario, seconds, recording.size(), ok, failures, retried,
-                LatencySummary.of(okLatencies, ok), LatencySummary.of(windowLatencies, inWindows), ok / seconds,
+                LatencySummary.of(okLatencies, ok), LatencySummary.of(windowLatencies, inWindows),
+                LatencySummary.of(afterReadyLatencies, afterReady), ok / seconds,
                 List.copyOf(reloads), windows, workers.size(), supervisor, series(recording, measured), machine,
                 null);
     }

@@ -1,6 +1,11 @@
 package dev.endlessd.bench.report;
 
 import dev.endlessd.bench.load.Outcome;
+import dev.endlessd.bench.service.Reload;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -57,6 +62,7 @@ public final class Report {
                     String.format(Locale.ROOT, "%.2f → %.2f", m.loadAverageBefore(), m.loadAverageAfter())));
         }
         out.append('\n');
+        starts(pass, out);
         out.append("| target (endlessd) | measured | verdict |\n|---|---|---|\n");
         for (TargetCheck check : pass.checks()) {
             out.append(row(check.target(), check.measured(), "**" + check.verdict() + "**"));
@@ -64,8 +70,66 @@ public final class Report {
         return out.toString();
     }
 
+    /**
+     * The new workers of the endlessd reloads: how they started (java cache), what READY cost them, what their
+     * first clients saw, and where the time to READY went.
+     */
+    private static void starts(PassResult pass, StringBuilder out) {
+        List<ScenarioResult> reloading = pass.results().stream()
+                .filter(r -> r.error() == null && r.scenario().underEndlessd() && r.scenario().reloads()).toList();
+        if (reloading.isEmpty()) {
+            return;
+        }
+        out.append("| new workers of | java cache (measured reloads) | exec to READY ms, median (each) |"
+                + " CPU s at READY, median (each) | first second after READY: requests / p99 ms / max ms |"
+                + " phases, median ms after the spawn | drain: READY to the old worker's exit, ms, median |\n");
+        out.append("|---|---|--:|--:|--:|---|--:|\n");
+        for (ScenarioResult r : reloading) {
+            List<Reload> ok = r.reloads().stream().filter(Reload::succeeded).toList();
+            Map<String, Long> used = ok.stream().collect(Collectors.groupingBy(x -> x.start().javaCache(),
+                    java.util.TreeMap::new, Collectors.counting()));
+            long[] ready = ok.stream().mapToLong(Reload::timeToReadyMillis).toArray();
+            long[] cpu = ok.stream().mapToLong(x -> x.start().cpuMillis()).toArray();
+            long[] drain = ok.stream().filter(x -> x.oldGoneMillis() >= 0 && x.timeToReadyMillis() >= 0)
+                    .mapToLong(x -> x.oldGoneMillis() - x.timeToReadyMillis()).sorted().toArray();
+            LatencySummary first = r.afterReady();
+            out.append(row(r.scenario().title(),
+                    used.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")),
+                    medianEach(ready, 1), medianEach(cpu, 1000),
+                    first.isEmpty() ? "-" : first.count() + " / " + ms(first.p99()) + " / " + ms(first.max()),
+                    phases(ok), drain.length == 0 ? "-" : TargetCheck.median(drain)));
+        }
+        out.append('\n');
+    }
+
+    private static String medianEach(long[] values, int per) {
+        long[] known = Arrays.stream(values).filter(v -> v >= 0).toArray();
+        if (known.length == 0) {
+            return "-";
+        }
+        String format = per == 1 ? "%.0f" : "%.2f";
+        return String.format(Locale.ROOT, format, TargetCheck.median(Arrays.stream(known).sorted().toArray())
+                / (double) per) + " ("
+                + Arrays.stream(known).mapToObj(v -> String.format(Locale.ROOT, format, v / (double) per))
+                .collect(Collectors.joining(" ")) + ")";
+    }
+
+    /** "JVM up 310, main 520, warm-up done 2410, READY 2440": each phase's median over the reloads that show it. */
+    private static String phases(List<Reload> reloads) {
+        Map<String, List<Long>> byPhase = new LinkedHashMap<>();
+        for (Reload reload : reloads) {
+            reload.start().phaseMillis().forEach((name, ms) -> byPhase.computeIfAbsent(name, k -> new ArrayList<>())
+                    .add(ms));
+        }
+        if (byPhase.isEmpty()) {
+            return "-";
+        }
+        return byPhase.entrySet().stream().map(e -> e.getKey() + " " + TargetCheck.median(
+                e.getValue().stream().mapToLong(Long::longValue).sorted().toArray())).collect(Collectors.joining(", "));
+    }
+
     private static String row(Object... cells) {
-        return "| " + java.util.Arrays.stream(cells).map(String::valueOf).collect(Collectors.joining(" | ")) + " |\n";
+        return "| " + Arrays.stream(cells).map(String::valueOf).collect(Collectors.joining(" | ")) + " |\n";
     }
 
     /** Microseconds as milliseconds with three significant digits (at least two decimals below 1 ms). */

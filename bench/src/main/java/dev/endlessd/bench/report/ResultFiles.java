@@ -41,7 +41,9 @@ public final class ResultFiles {
                 "ready_ms_max", "old_gone_ms_median", "old_gone_ms_max", "workers_seen", "supervisor",
                 "sup_rss_before_mib", "sup_rss_after_mib", "sup_rss_max_sampled_mib", "sup_peak_rss_mib",
                 "sup_cpu_ms_before", "sup_cpu_ms_after", "sup_fds_before", "sup_fds_after", "machine_busy_pct",
-                "generator_pct", "service_pct", "others_pct", "loadavg_before", "loadavg_after", "error"));
+                "generator_pct", "service_pct", "others_pct", "loadavg_before", "loadavg_after",
+                "first_second_requests", "first_second_p99_ms", "first_second_max_ms", "reloads_from_cache",
+                "ready_cpu_ms_median", "error"));
         StringBuilder out = new StringBuilder(String.join(",", header)).append('\n');
         for (PassResult pass : passes) {
             for (ScenarioResult r : pass.results()) {
@@ -68,6 +70,10 @@ public final class ResultFiles {
                         m == null ? "" : fmt(m.busyPercent()), m == null ? "" : fmt(m.generatorPercent()),
                         m == null ? "" : fmt(m.servicePercent()), m == null ? "" : fmt(m.othersPercent()),
                         m == null ? "" : fmt(m.loadAverageBefore()), m == null ? "" : fmt(m.loadAverageAfter()),
+                        r.afterReady().count(), msNumber(r.afterReady().p99()), msNumber(r.afterReady().max()),
+                        r.reloads().stream().filter(x -> x.start().javaCache().equals("used")).count(),
+                        median(r.reloads().stream().mapToLong(x -> x.start().cpuMillis()).filter(c -> c >= 0).sorted()
+                                .toArray()),
                         r.error() == null ? "" : quote(r.error().lines().findFirst().orElse(""))));
                 out.append(row.stream().map(String::valueOf).collect(Collectors.joining(","))).append('\n');
             }
@@ -124,6 +130,7 @@ public final class ResultFiles {
         json.put("req_per_s", r.throughput());
         json.put("latency_ms", latency(r.overall()));
         json.put("latency_in_reload_windows_ms", latency(r.inReloads()));
+        json.put("latency_first_second_after_ready_ms", latency(r.afterReady()));
         json.put("workers_seen", r.workersSeen());
         json.put("reloads", r.reloads().stream().map(ResultFiles::reload).collect(Collectors.toList()));
         json.put("windows_ms", r.windows().stream()
@@ -172,6 +179,9 @@ public final class ResultFiles {
         json.put("time_to_ready_ms", reload.timeToReadyMillis());
         json.put("old_gone_ms", reload.oldGoneMillis());
         json.put("window_ms", (reload.windowEndNanos() - reload.triggerNanos()) / 1_000_000);
+        json.put("java_cache", reload.start().javaCache());
+        json.put("cpu_ms_at_ready", reload.start().cpuMillis());
+        json.put("phases_ms_after_spawn", reload.start().phaseMillis());
         return json;
     }
 

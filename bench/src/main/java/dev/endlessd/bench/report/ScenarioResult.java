@@ -17,6 +17,8 @@ import java.util.stream.LongStream;
  *                    ended as its retry did, which is what {@code ok} and {@code failures} count)
  * @param overall     latency of the successful requests
  * @param inReloads   latency of the successful requests that overlapped a reload window
+ * @param afterReady  latency of the successful requests that overlapped the first second after a new worker's
+ *                    READY (all reloads pooled): what the clients it first serves see of its warmth
  * @param throughput  successful requests per second
  * @param workersSeen distinct worker pids that answered
  * @param supervisor  the long-lived process's figures, null when there is none
@@ -24,7 +26,7 @@ import java.util.stream.LongStream;
  */
 public record ScenarioResult(String pass, Scenario scenario, double seconds, long requests, long ok,
                              Map<Outcome, Long> failures, long retried, LatencySummary overall,
-                             LatencySummary inReloads, double throughput, List<Reload> reloads,
+                             LatencySummary inReloads, LatencySummary afterReady, double throughput, List<Reload> reloads,
                              List<Window> windows, int workersSeen, SupervisorFigures supervisor,
                              List<Bucket> series, MachineLoad machine, String error) {
 
@@ -53,6 +55,6 @@ public record ScenarioResult(String pass, Scenario scenario, double seconds, lon
     /** A scenario that could not run, with the reason. */
     public static ScenarioResult failed(String pass, Scenario scenario, String error) {
         return new ScenarioResult(pass, scenario, 0, 0, 0, Collections.emptyMap(), 0, LatencySummary.EMPTY,
-                LatencySummary.EMPTY, 0, List.of(), List.of(), 0, null, List.of(), null, error);
+                LatencySummary.EMPTY, LatencySummary.EMPTY, 0, List.of(), List.of(), 0, null, List.of(), null, error);
     }
 }

@@ -2,10 +2,12 @@ package dev.endlessd.bench.report;
 
 import dev.endlessd.bench.Scenario;
 import dev.endlessd.bench.load.LoadSpec;
+import dev.endlessd.bench.service.Reload;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 
 /**
  * One of endlessd's targets, checked against one pass.
@@ -32,17 +34,31 @@ public record TargetCheck(String target, String measured, Verdict verdict) {
     public static final long RSS_LIMIT_KIB = 48 * 1024;
     public static final double P99_FACTOR = 2.0;
     public static final double THROUGHPUT_SHARE = 0.95;
+    public static final double CACHED_READY_SHARE = 0.6;
 
-    /** Checks the four targets against the results of one pass. */
+    /**
+     * Checks the four targets against the results of one pass, then, when the pass has the cache-off reload
+     * scenario, its failures and p99 and the time and CPU to READY from the cache against cold.
+     */
     public static List<TargetCheck> evaluate(LoadSpec load, List<ScenarioResult> results) {
         Optional<ScenarioResult> reload = find(results, Scenario.ENDLESSD_RELOAD);
         Optional<ScenarioResult> steady = find(results, Scenario.ENDLESSD_STEADY);
         Optional<ScenarioResult> bare = find(results, Scenario.BARE_STEADY);
+        Optional<ScenarioResult> cold = find(results, Scenario.ENDLESSD_RELOAD_NO_CACHE);
         List<TargetCheck> checks = new ArrayList<>();
         checks.add(failures(reload, steady));
         checks.add(p99(reload, steady));
         checks.add(throughput(load, steady, bare));
         checks.add(rss(reload, steady));
+        if (cold.isPresent()) {
+            checks.add(failures(cold, steady).named("0 failed requests under endlessd, java cache off"));
+            checks.add(p99(cold, steady).named(String.format(Locale.ROOT,
+                    "p99 in reload windows <= %.0fx steady p99, java cache off", P99_FACTOR)));
+            checks.add(cachedReady("time to READY from the java cache <= 0.6x cold (wall)", reload, cold,
+                    Reload::timeToReadyMillis, "ms"));
+            checks.add(cachedReady("CPU to READY from the java cache <= 0.6x cold", reload, cold,
+                    r -> r.start().cpuMillis(), "CPU ms"));
+        }
         return checks;
     }
 
@@ -67,6 +83,38 @@ public record TargetCheck(String target, String measured, Verdict verdict) {
         return new TargetCheck(target, String.format(Locale.ROOT, "%s ms in windows vs %s ms steady (%.1fx)",
                 Report.ms(windowP99), Report.ms(steadyP99), windowP99 / (double) Math.max(1, steadyP99)),
                 Verdict.of(windowP99 <= P99_FACTOR * steadyP99));
+    }
+
+    private TargetCheck named(String name) {
+        return new TargetCheck(name, measured, verdict);
+    }
+
+    /**
+     * The median over the reloads whose new worker started from the cache against the median over those of the
+     * cache-off scenario (all cold), same pass, same load.
+     */
+    private static TargetCheck cachedReady(String target, Optional<ScenarioResult> cached,
+                                           Optional<ScenarioResult> cold, ToLongFunction<Reload> figure, String unit) {
+        long[] used = cached.stream().flatMap(r -> r.reloads().stream())
+                .filter(r -> r.succeeded() && r.start().javaCache().equals("used")).mapToLong(figure)
+                .filter(v -> v >= 0).sorted().toArray();
+        long[] none = cold.stream().flatMap(r -> r.reloads().stream()).filter(Reload::succeeded).mapToLong(figure)
+                .filter(v -> v >= 0).sorted().toArray();
+        if (used.length == 0 || none.length == 0) {
+            return new TargetCheck(target, used.length == 0 ? "no measured reload started from the java cache"
+                    : "no cold reload measured", Verdict.NA);
+        }
+        long fromCache = median(used);
+        long coldMedian = median(none);
+        double share = fromCache / (double) Math.max(1, coldMedian);
+        return new TargetCheck(target, String.format(Locale.ROOT, "median %d %s from the cache (%d reloads) vs %d %s"
+                + " cold (%d reloads): %.2fx", fromCache, unit, used.length, coldMedian, unit, none.length, share),
+                Verdict.of(share <= CACHED_READY_SHARE));
+    }
+
+    static long median(long[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static TargetCheck throughput(LoadSpec load, Optional<ScenarioResult> steady,

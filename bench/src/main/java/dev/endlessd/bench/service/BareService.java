@@ -2,9 +2,8 @@ package dev.endlessd.bench.service;
 
 import java.io.IOException;
 import java.util.OptionalLong;
-import java.util.regex.Pattern;
 
-/** The sample app alone, binding the port itself: no supervisor, no reload. */
+/** The app alone, binding the port itself: no supervisor, no reload. */
 public final class BareService implements Service {
     private final Stage stage;
     private final String name;
@@ -19,14 +18,13 @@ public final class BareService implements Service {
 
     @Override
     public void start() throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(stage.appCommand("--port", Integer.toString(port)))
+        ProcessBuilder builder = new ProcessBuilder(stage.appCommand(stage.app().bindArgs(port)))
                 .redirectErrorStream(true);
         builder.environment().keySet().removeIf(key -> key.startsWith("LISTEN_") || key.equals("NOTIFY_SOCKET"));
         process = builder.start();
         Cleanup.started(this);
         ProcessOutput output = ProcessOutput.follow(name, process, stage.logs().resolve(name + ".log"));
-        // The app logs this line once its own listener accepts (it has no NOTIFY_SOCKET to tell).
-        output.await(Pattern.compile("serving HTTP on \\S+:" + port + " "), 0, stage.readyTimeout(),
+        output.await(stage.app().bareServes(port), 0, stage.readyTimeout(),
                 "the app to serve on port " + port);
     }
 

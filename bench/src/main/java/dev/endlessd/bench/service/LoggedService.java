@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -53,6 +55,15 @@ abstract class LoggedService implements Service {
      */
     abstract boolean stopsOldWorkerFirst();
 
+    /** Adds to the long-lived process's environment. */
+    void environment(Map<String, String> env) throws IOException {
+    }
+
+    /** Waits for a line of the output, from the first on. */
+    ProcessOutput.Match awaitLine(Pattern pattern, Duration timeout, String what) throws InterruptedException {
+        return output.await(pattern, 0, timeout, what);
+    }
+
     @Override
     public void start() throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command()).redirectErrorStream(true);
@@ -60,6 +71,7 @@ abstract class LoggedService implements Service {
         env.keySet().removeIf(key -> key.startsWith("LISTEN_") || key.equals("NOTIFY_SOCKET")
                 || key.equals("ENDLESSD_JAVA_OPTS") || key.equals("ENDLESSD_JAR"));
         env.put("JAVA_HOME", stage.java().getParent().getParent().toString());
+        environment(env);
         process = builder.start();
         Cleanup.started(this);
         output = ProcessOutput.follow(name, process, stage.logs().resolve(name + ".log"));
@@ -81,6 +93,9 @@ abstract class LoggedService implements Service {
                 requested.line().index(), stage.readyTimeout().plus(stage.drainTimeout()).plusSeconds(10),
                 "gen=" + next + " to get ready");
         boolean failed = outcome.group(1) == null;
+        // The new worker's CPU time at READY, read the moment its line is here: before it serves for long
+        long cpuMillis = failed ? -1 : ProcSample.read(Long.parseLong(outcome.group(1))).map(ProcSample::cpuMillis)
+                .orElse(-1L);
         // After a failed overlapping reload the old worker serves on: waiting for its exit would only time out.
         ProcessOutput.Match gone = failed && !stopsOldWorkerFirst() ? null : awaitExit(mark);
         if (failed) {
@@ -90,10 +105,48 @@ abstract class LoggedService implements Service {
         long pid = Long.parseLong(outcome.group(1));
         Reload reload = new Reload(trigger, outcome.line().arrivalNanos(),
                 gone == null ? 0 : gone.line().arrivalNanos(), true, "gen=" + next + " pid=" + pid,
-                since(requested, outcome), since(requested, gone));
+                since(requested, outcome), since(requested, gone),
+                new Reload.Start(javaCache(next, requested.line().index()), cpuMillis,
+                        phases(next, pid, requested.line().index(), outcome.line())));
         generation = next;
         workerPid = pid;
         return reload;
+    }
+
+    /** endlessd's word on generation {@code gen}'s Java cache, logged before its spawn. */
+    private String javaCache(int gen, int from) {
+        return output.find(Pattern.compile("gen=" + gen + " starts (from the java cache|cold|without the java cache)"),
+                from).map(m -> switch (m.group(1)) {
+                    case "from the java cache" -> "used";
+                    case "cold" -> "cold";
+                    default -> "none";
+                }).orElse(javaCacheUnsaid());
+    }
+
+    /** What the Java cache of a worker whose start the log says nothing about was. */
+    String javaCacheUnsaid() {
+        return "-";
+    }
+
+    /**
+     * The moments of a start (the JVM's agent loaded, the app's own marks, READY) as ms after the spawn line
+     * arrived: the arrival of each line, so the pipe's and the log's own delays are in them (milliseconds).
+     */
+    private Map<String, Long> phases(int gen, long pid, int from, ProcessOutput.Line ready) {
+        Map<String, Long> phases = new LinkedHashMap<>();
+        var spawned = output.find(Pattern.compile("gen=" + gen + " pid=" + pid + " spawned"), from);
+        if (spawned.isEmpty()) {
+            return phases;
+        }
+        long zero = spawned.get().line().arrivalNanos();
+        List<App.Phase> marks = new ArrayList<>(List.of(App.AGENT));
+        marks.addAll(stage.app().phases());
+        for (App.Phase phase : marks) {
+            output.find(phase.forPid(pid), spawned.get().line().index()).ifPresent(m ->
+                    phases.put(phase.name(), (m.line().arrivalNanos() - zero) / 1_000_000));
+        }
+        phases.put("READY", (ready.arrivalNanos() - zero) / 1_000_000);
+        return phases;
     }
 
     private ProcessOutput.Match awaitExit(int mark) throws InterruptedException {

@@ -109,6 +109,17 @@ public final class ProcessOutput {
         }
     }
 
+    /** The first line at or after index {@code from} that {@code pattern} finds among those arrived so far. */
+    public synchronized java.util.Optional<Match> find(Pattern pattern, int from) {
+        for (int next = from; next < lines.size(); next++) {
+            Matcher matcher = pattern.matcher(lines.get(next).text());
+            if (matcher.find()) {
+                return java.util.Optional.of(new Match(lines.get(next), matcher));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private String tail(int count) {
         StringBuilder text = new StringBuilder();
         for (int i = Math.max(0, lines.size() - count); i < lines.size(); i++) {

@@ -37,7 +37,7 @@ public final class RestarterService extends LoggedService {
                 "--mode", mode.flag, "--port", Integer.toString(port), "--name", name,
                 "--ready-timeout", Long.toString(stage.readyTimeout().toSeconds()),
                 "--stop-timeout", Long.toString(stage.drainTimeout().toSeconds()), "--"));
-        command.addAll(stage.appCommand());
+        command.addAll(stage.appCommand(List.of()));
         return command;
     }
 

@@ -38,6 +38,26 @@ class AnalysisTest {
     }
 
     @Test
+    void theFirstSecondAfterEachReadyPoolsTheRequestsOverlappingIt() {
+        Recording recording = new Recording.Builder(5)
+                .add(100 * MS, 9_000, Outcome.OK, false, 10)     // 100..109 ms: answered before READY
+                .add(150 * MS, 70_000, Outcome.OK, false, 11)    // 150..220 ms: in flight at READY
+                .add(900 * MS, 4_000, Outcome.OK, false, 11)     // inside the first second
+                .add(1_300 * MS, 2_000, Outcome.OK, false, 11)   // after it
+                .add(2_400 * MS, 5_000, Outcome.OK, false, 12)   // inside the second reload's
+                .build();
+        Reload first = new Reload(START + 50 * MS, START + 200 * MS, START + 400 * MS, true, "gen=2 pid=11", 150, 350);
+        Reload failed = new Reload(START + 1_100 * MS, 0, 0, false, "gen=3 failed: exit 1", -1, -1);
+        Reload second = new Reload(START + 2_000 * MS, START + 2_300 * MS, START + 2_500 * MS, true, "gen=4 pid=12",
+                300, 500);
+
+        ScenarioResult result = analysis.analyze("p", Scenario.ENDLESSD_RELOAD, Duration.ofSeconds(3), recording,
+                START, List.of(first, failed, second), null, IDLE);
+
+        assertEquals(new LatencySummary(3, 5_000, 70_000, 70_000), result.afterReady());
+    }
+
+    @Test
     void failuresAreCountedByKindAndLeftOutOfLatency() {
         Recording recording = new Recording.Builder(4)
                 .add(0, 400, Outcome.OK, false, 10)
