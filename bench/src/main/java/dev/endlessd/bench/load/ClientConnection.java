@@ -39,6 +39,7 @@ final class ClientConnection implements AutoCloseable {
     // The last exchange.
     private int replyBytes;
     private int workerPid;
+    private int status;
     private boolean retried;
 
     // The reply being parsed.
@@ -58,6 +59,7 @@ final class ClientConnection implements AutoCloseable {
     Outcome exchange(long timeoutNanos) {
         retried = false;
         workerPid = 0;
+        status = 0;
         boolean reused = socket != null;
         Outcome outcome = attempt(timeoutNanos);
         if (reused && replyBytes == 0 && (outcome == Outcome.EMPTY || outcome == Outcome.RESET)) {
@@ -70,6 +72,11 @@ final class ClientConnection implements AutoCloseable {
     /** The {@code X-Worker-Pid} of the last reply, 0 if none. */
     int workerPid() {
         return workerPid;
+    }
+
+    /** The HTTP status of the last reply, 0 if none came. */
+    int status() {
+        return status;
     }
 
     /** Whether the last request had to be sent again on a new connection. */
@@ -151,7 +158,7 @@ final class ClientConnection implements AutoCloseable {
             filled += n;
             headEnd = indexOfBlankLine(buffer, Math.max(0, filled - n - 3), filled);
         }
-        int status = parseHead();
+        status = parseHead();
         if (status < 0) {
             return Outcome.MALFORMED;
         }

@@ -20,7 +20,9 @@ import java.util.concurrent.locks.LockSupport;
 public final class LoadGenerator {
     private static final Duration LEAD = Duration.ofMillis(50);
 
+    private static final int MAX_FAILURES_DESCRIBED = 20;
     private final LoadSpec spec;
+    private final java.util.concurrent.atomic.AtomicInteger failuresDescribed = new java.util.concurrent.atomic.AtomicInteger();
 
     public LoadGenerator(LoadSpec spec) {
         this.spec = spec;
@@ -67,11 +69,26 @@ public final class LoadGenerator {
                 if (intended >= run.measureStart) {
                     log.add(intended - run.measureStart, done - intended, outcome, connection.retried(),
                             connection.workerPid());
+                    if (outcome.failed()) {
+                        describeFailure(intended - run.measureStart, done - intended, outcome, connection);
+                    }
                 }
                 if (outcome.failed() && !spec.paced()) {
                     LockSupport.parkNanos(spec.failPause().toNanos());
                 }
             }
+        }
+    }
+
+    /**
+     * The first failures of a run, one line each on stderr: the counts say that requests failed, this
+     * says how (the status a non-2xx reply had, which worker answered, after how long).
+     */
+    private void describeFailure(long atNanos, long tookNanos, Outcome outcome, ClientConnection connection) {
+        if (failuresDescribed.getAndIncrement() < MAX_FAILURES_DESCRIBED) {
+            System.err.printf(java.util.Locale.ROOT, "load: request at %.3f s failed: %s%s after %d ms, worker pid %d%s%n",
+                    atNanos / 1e9, outcome, connection.status() > 0 ? " (HTTP " + connection.status() + ")" : "",
+                    tookNanos / 1_000_000, connection.workerPid(), connection.retried() ? ", sent again on a new connection" : "");
         }
     }
 
