@@ -77,10 +77,13 @@ final class CgroupLowering implements Lowering {
         }
     }
 
+    /** Removes the generation's cgroup, or keeps it in {@link #lingering} while processes hold it. */
     private void remove(long generation, String what) {
         try {
             if (cgroups.remove(generation)) {
-                lingering.remove(generation);
+                if (lingering.remove(generation)) {
+                    log.info("{}: its cgroup {} is empty now, and removed", what, cgroups.of(generation));
+                }
             } else if (lingering.add(generation)) {
                 List<Integer> left = cgroups.members(generation);
                 log.warn("{}: its cgroup {} still holds {} (processes it left behind); it is removed once they are"
@@ -94,15 +97,7 @@ final class CgroupLowering implements Lowering {
 
     private void removeLingering() {
         for (long generation : List.copyOf(lingering)) {
-            try {
-                if (cgroups.remove(generation)) {
-                    lingering.remove(generation);
-                    log.info("gen={}: its cgroup {} is empty now, and removed", generation, cgroups.of(generation));
-                }
-            } catch (IOException e) {
-                lingering.remove(generation);
-                log.warn("gen={}: cannot remove its cgroup {}: {}", generation, cgroups.of(generation), e.getMessage());
-            }
+            remove(generation, "gen=" + generation);
         }
     }
 
