@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ClientConnection implements AutoCloseable {
     private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
     private static final int BUFFER_BYTES = 16 * 1024;
+    private static final int FAILED_REPLY_SHOWN = 600;
 
     private final InetSocketAddress address;
     private final boolean keepAlive;
@@ -41,6 +42,8 @@ final class ClientConnection implements AutoCloseable {
     private int workerPid;
     private int status;
     private boolean retried;
+    /** The start of the last reply that was not a 2xx, as text: what the server said, for the failure report. */
+    private String failedReplyStart = "";
 
     // The reply being parsed.
     private int headEnd;
@@ -60,6 +63,7 @@ final class ClientConnection implements AutoCloseable {
         retried = false;
         workerPid = 0;
         status = 0;
+        failedReplyStart = "";
         boolean reused = socket != null;
         Outcome outcome = attempt(timeoutNanos);
         if (reused && replyBytes == 0 && (outcome == Outcome.EMPTY || outcome == Outcome.RESET)) {
@@ -77,6 +81,11 @@ final class ClientConnection implements AutoCloseable {
     /** The HTTP status of the last reply, 0 if none came. */
     int status() {
         return status;
+    }
+
+    /** The first bytes of the last reply if it was not a 2xx (head and the start of the body), else empty. */
+    String failedReplyStart() {
+        return failedReplyStart;
     }
 
     /** Whether the last request had to be sent again on a new connection. */
@@ -161,6 +170,9 @@ final class ClientConnection implements AutoCloseable {
         status = parseHead();
         if (status < 0) {
             return Outcome.MALFORMED;
+        }
+        if (status / 100 != 2) {
+            failedReplyStart = new String(buffer, 0, Math.min(filled, FAILED_REPLY_SHOWN), StandardCharsets.ISO_8859_1);
         }
         long bodyInBuffer = filled - headEnd;
         boolean noBody = status / 100 == 1 || status == 204 || status == 304;

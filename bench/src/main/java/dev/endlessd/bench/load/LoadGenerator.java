@@ -89,6 +89,10 @@ public final class LoadGenerator {
             System.err.printf(java.util.Locale.ROOT, "load: request at %.3f s failed: %s%s after %d ms, worker pid %d%s%n",
                     atNanos / 1e9, outcome, connection.status() > 0 ? " (HTTP " + connection.status() + ")" : "",
                     tookNanos / 1_000_000, connection.workerPid(), connection.retried() ? ", sent again on a new connection" : "");
+            if (!connection.failedReplyStart().isEmpty()) {
+                System.err.printf("load:   the reply began: %s%n",
+                        connection.failedReplyStart().replace("\r\n", "\\r\\n ").replaceAll("\\s+", " "));
+            }
         }
     }
 
