@@ -77,7 +77,10 @@ final class StatusJson {
                 .name("from_version").value(upgrade.get().from())
                 .name("number").value(upgrade.get().number())
                 .name("took_ms").value(upgrade.get().took().toMillis())
-                .name("problems").beginArray();
+                .name("outcome").value(upgrade.get().failure().isPresent() ? "failed" : "succeeded")
+                .name("failure");
+        upgrade.get().failure().ifPresentOrElse(json::value, json::nullValue);
+        json.name("problems").beginArray();
         upgrade.get().problems().forEach(json::value);
         json.endArray().endObject();
     }

@@ -52,10 +52,14 @@ final class StatusText {
 
     private static String lastUpgrade(LastUpgrade upgrade, StatusReport report) {
         Duration ago = Duration.between(upgrade.at(), report.now());
-        StringBuilder line = new StringBuilder(String.format(Locale.US,
+        String when = Durations.format(ago.isNegative() ? Duration.ZERO : ago);
+        // A failure's reason comes from the environment the failed code set: shown, never obeyed by a terminal.
+        StringBuilder line = new StringBuilder(upgrade.failure().map(reason -> String.format(Locale.US,
+                "last upgrade: FAILED, %s ago (upgrade %d of this process): %s; the code that ran before it took the"
+                        + " workers over again after %s and serves on", when, upgrade.number(),
+                PeerText.terminalSafe(reason), Durations.format(upgrade.took()))).orElseGet(() -> String.format(Locale.US,
                 "last upgrade: from version %s, %s ago (upgrade %d of this process; the new code served after %s)",
-                upgrade.from(), Durations.format(ago.isNegative() ? Duration.ZERO : ago), upgrade.number(),
-                Durations.format(upgrade.took())));
+                upgrade.from(), when, upgrade.number(), Durations.format(upgrade.took()))));
         if (!upgrade.problems().isEmpty()) {
             line.append("\n  take-over incomplete:");
             upgrade.problems().forEach(problem -> line.append("\n  ").append(problem));

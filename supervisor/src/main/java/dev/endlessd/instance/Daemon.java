@@ -184,7 +184,8 @@ public final class Daemon {
             Optional<ChangeWatcher> watcher = watchForChanges(thread, supervisor);
             try {
                 Optional<LastUpgrade> upgraded = handoff.map(state -> new LastUpgrade(state.upgradedAt(),
-                        state.writtenBy(), state.upgrades(), Duration.between(state.upgradedAt(), Instant.now())));
+                        state.writtenBy(), state.upgrades(), Duration.between(state.upgradedAt(), Instant.now()),
+                        cameBack));
                 DaemonInfo info = new DaemonInfo(config.serviceName(), version, pid, startedAt, files.controlSocket(),
                         listeners, upgraded, priority.map(StartupPriority::describe).orElse("off"));
                 // The point of no return: a failure until here goes back to the previous code, which takes the
@@ -406,11 +407,10 @@ public final class Daemon {
             String failed = "upgrade failed: " + cameBack.get() + "; endlessd " + runningVersion + ", the code that ran"
                     + " before, took the workers over again and serves on (pid=" + pid + ", back in " + tookMillis + " ms)";
             log.error("{}", failed);
-            upgraded.problem(failed);
-            upgraded.problems().stream().filter(problem -> !problem.equals(failed))
-                    .forEach(problem -> log.error("and the take-over is incomplete: {}", problem));
-            state.upgradeWaiterFds().forEach(fd -> CarriedAnswers.upgradedIncompletely(fd, String.join("; ",
-                    upgraded.problems())));
+            upgraded.problems().forEach(problem -> log.error("and the take-over is incomplete: {}", problem));
+            List<String> said = new ArrayList<>(List.of(failed));
+            said.addAll(upgraded.problems());
+            state.upgradeWaiterFds().forEach(fd -> CarriedAnswers.upgradedIncompletely(fd, String.join("; ", said)));
             return;
         }
         String text = "upgraded pid=" + pid + " version=" + runningVersion + " from=" + state.writtenBy()

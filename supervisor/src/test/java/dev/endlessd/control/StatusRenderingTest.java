@@ -64,7 +64,11 @@ class StatusRenderingTest {
     }
 
     private static StatusReport upgraded(String... problems) {
-        LastUpgrade upgrade = new LastUpgrade(NOW.minusSeconds(90), "1.2.2", 3, Duration.ofMillis(812));
+        return upgraded(Optional.empty(), problems);
+    }
+
+    private static StatusReport upgraded(Optional<String> failure, String... problems) {
+        LastUpgrade upgrade = new LastUpgrade(NOW.minusSeconds(90), "1.2.2", 3, Duration.ofMillis(812), failure);
         for (String problem : problems) {
             upgrade.problem(problem);
         }
@@ -87,6 +91,8 @@ class StatusRenderingTest {
         assertEquals(3, json.get("number").asInt());
         assertEquals(812, json.get("took_ms").asLong());
         assertEquals(0, json.get("problems").size());
+        assertEquals("succeeded", json.get("outcome").asText());
+        assertTrue(json.get("failure").isNull());
         assertTrue(new ObjectMapper().readTree(StatusJson.render(report(succeeded(), SERVING))).get("last_upgrade").isNull());
     }
 
@@ -97,6 +103,24 @@ class StatusRenderingTest {
                 text);
         JsonNode json = new ObjectMapper().readTree(StatusJson.render(upgraded("a", "b"))).get("last_upgrade");
         assertEquals(List.of("a", "b"), List.of(json.get("problems").get(0).asText(), json.get("problems").get(1).asText()));
+    }
+
+    @Test
+    void aFailedUpgradeSaysSoFirstAndWhyWithoutTheTerminalObeyingTheReason() throws Exception {
+        String reason = "endlessd 1.3.0 failed: NoClassDefFoundError\u001b[2J";
+        String text = StatusText.render(upgraded(Optional.of(reason)));
+        assertTrue(text.contains("last upgrade: FAILED, 1m30s ago (upgrade 3 of this process): endlessd 1.3.0 failed:"
+                + " NoClassDefFoundError"), text);
+        assertTrue(text.contains("the code that ran before it took the workers over again after 812 ms and serves on\n"),
+                text);
+        assertTrue(!text.contains("\u001b"), "no escape reaches the terminal: " + text);
+        assertTrue(!text.contains("from version"), "the version it came from is the one that serves: " + text);
+        assertTrue(!text.contains("take-over incomplete"), text);
+
+        JsonNode json = new ObjectMapper().readTree(StatusJson.render(upgraded(Optional.of(reason)))).get("last_upgrade");
+        assertEquals("failed", json.get("outcome").asText());
+        assertEquals(reason, json.get("failure").asText());
+        assertEquals(0, json.get("problems").size());
     }
 
     @Test

@@ -246,7 +246,9 @@ class UpgradeIT {
             assertTrue(daemon.isAlive());
             Client.Result status = builtClient().run("status", "--runtime-dir", runtime);
             assertEquals(0, status.exitCode(), status.all());
-            assertTrue(status.out().contains("upgrade failed: "), status.all());
+            assertTrue(status.out().contains("last upgrade: FAILED, "), status.all());
+            assertTrue(status.out().contains("LoopDeathWatch"), "status names what failed: " + status.all());
+            assertTrue(!status.out().contains("take-over incomplete"), status.all());
             assertTrue(status.out().contains("gen=1 pid=" + worker + " ready"), status.all());
             awaitOnlyLiveChildren(supervisor, guardOf(supervisor, worker), worker);
 
