@@ -18,6 +18,7 @@ import java.util.Map;
  *       Vert.x's HTTP/1.x replies say {@code Connection: close} while the worker drains.
  *   <li>Undertow's graceful shutdown (Spring Boot's): a request on a kept-alive connection is served with
  *       {@code Connection: close} instead of refused with 503.
+ *   <li>Tomcat: its replies say {@code Connection: close} while the worker drains (one request per connection).
  *   <li>Netty's native epoll transport: bind, listen, accept and {@code epoll_ctl} of its server socket.
  * </ul>
  */
@@ -29,6 +30,8 @@ final class Plan {
     private static final String EMBEDDED_SERVERS = "dev/endlessd/agent/hook/EmbeddedServers";
     private static final String VERTX_HOOKS = "dev/endlessd/agent/hook/VertxHooks";
     private static final String UNDERTOW_HOOKS = "dev/endlessd/agent/hook/UndertowHooks";
+    private static final String TOMCAT_HOOKS = "dev/endlessd/agent/hook/TomcatHooks";
+    private static final String TOMCAT_ENDPOINT = "org/apache/tomcat/util/net/AbstractEndpoint";
     private static final String UNDERTOW_GRACEFUL = "io/undertow/server/handlers/GracefulShutdownHandler";
 
     private static final String NET = "sun/nio/ch/Net";
@@ -83,6 +86,9 @@ final class Plan {
             Map.entry("io/vertx/core/http/impl/Http1xServerResponse", List.of(
                     new Patch.FieldRead("io/vertx/core/http/impl/Http1xServerResponse", "keepAlive", "Z", VERTX_HOOKS,
                             "keepAlive"))),
+            Map.entry(TOMCAT_ENDPOINT, List.of(
+                    new Patch.FieldRead(TOMCAT_ENDPOINT, "maxKeepAliveRequests", "I", TOMCAT_HOOKS,
+                            "maxKeepAliveRequests"))),
             Map.entry(UNDERTOW_GRACEFUL, List.of(
                     new Patch.OnEntry("handleRequest", "(Lio/undertow/server/HttpServerExchange;)V", UNDERTOW_HOOKS,
                             "handling", "(Ljava/lang/Object;Ljava/lang/Object;)V", false, false),

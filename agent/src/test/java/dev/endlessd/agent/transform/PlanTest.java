@@ -67,6 +67,39 @@ class PlanTest {
                 text);
     }
 
+    @Test
+    void tomcatRepliesGoThroughTheHookThatClosesKeptAliveConnectionsWhileDraining() throws IOException {
+        String endpoint = "org/apache/tomcat/util/net/AbstractEndpoint";
+        byte[] classfile;
+        try (InputStream in = ClassLoader.getSystemResourceAsStream(endpoint + ".class")) {
+            classfile = in.readAllBytes();
+        }
+        PatchingClassVisitor patching = new PatchingClassVisitor(new ClassWriter(ClassWriter.COMPUTE_MAXS),
+                Plan.PATCHES.get(endpoint));
+        new ClassReader(classfile).accept(patching, ClassReader.EXPAND_FRAMES);
+        assertEquals(List.of(), patching.unapplied(), "Tomcat " + org.apache.catalina.util.ServerInfo.getServerNumber());
+
+        StringBuilder calls = new StringBuilder();
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        new ClassReader(classfile).accept(new PatchingClassVisitor(writer, Plan.PATCHES.get(endpoint)),
+                ClassReader.EXPAND_FRAMES);
+        new ClassReader(writer.toByteArray()).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String desc, String signature, String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String callee, String calleeDesc, boolean itf) {
+                        if (owner.equals("dev/endlessd/agent/hook/TomcatHooks")) {
+                            calls.append(name).append(" -> ").append(callee).append(calleeDesc).append('\n');
+                        }
+                    }
+                };
+            }
+        }, 0);
+        assertTrue(calls.toString().contains("getMaxKeepAliveRequests -> maxKeepAliveRequests(Ljava/lang/Object;I)I"),
+                calls.toString());
+    }
+
     private static byte[] patch(String className) throws IOException {
         try (InputStream in = ClassLoader.getSystemResourceAsStream(className + ".class")) {
             byte[] classfile = in != null ? in.readAllBytes()
