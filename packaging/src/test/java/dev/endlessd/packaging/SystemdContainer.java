@@ -81,6 +81,7 @@ final class SystemdContainer {
      *     no namespaces), with the reason and what nspawn printed
      */
     static SystemdContainer boot(Path scratch, Path staged, Path console) throws Unavailable, IOException, InterruptedException {
+        preconditions();
         return boot(scratch, staged, console, List.of());
     }
 
@@ -109,12 +110,26 @@ final class SystemdContainer {
 
     private static SystemdContainer boot(Path scratch, Path staged, Path console, List<Path> cpuHierarchies)
             throws Unavailable, IOException, InterruptedException {
-        preconditions();
         String machine = "endlessd-it-" + ProcessHandle.current().pid() + "-" + BOOTS.incrementAndGet();
         List<Path> hostCgroups = new ArrayList<>();
-        for (Path hierarchy : cpuHierarchies) {
-            hostCgroups.add(Files.createDirectory(hierarchy.resolve(machine)));
+        try {
+            for (Path hierarchy : cpuHierarchies) {
+                hostCgroups.add(Files.createDirectory(hierarchy.resolve(machine)));
+            }
+            return start(scratch, staged, console, machine, hostCgroups);
+        } catch (Unavailable | IOException | InterruptedException | RuntimeException e) {
+            try {
+                removeCgroups(hostCgroups);
+            } catch (IOException | InterruptedException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
+    }
+
+    /** Starts nspawn in {@code hostCgroups} and waits for its systemd; kills it on any failure. */
+    private static SystemdContainer start(Path scratch, Path staged, Path console, String machine, List<Path> hostCgroups)
+            throws Unavailable, IOException, InterruptedException {
         // $1 the scratch directory, $2 the staged directory, $3 the machine name, then the host cgroups to join:
         // the shell joins them (0 is the writer itself) before nspawn makes the container's cgroup namespace
         String script = String.join("\n",
@@ -136,6 +151,20 @@ final class SystemdContainer {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(console.toFile())
                 .start();
+        boolean booted = false;
+        try {
+            SystemdContainer container = awaitBoot(unshare, started, console, staged, hostCgroups);
+            booted = true;
+            return container;
+        } finally {
+            if (!booted) {
+                unshare.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private static SystemdContainer awaitBoot(Process unshare, long started, Path console, Path staged, List<Path> hostCgroups)
+            throws Unavailable, IOException, InterruptedException {
         long deadline = started + BOOT_DEADLINE.toNanos();
         String state = "no answer yet";
         while (System.nanoTime() < deadline) {
@@ -143,7 +172,7 @@ final class SystemdContainer {
                 throw new Unavailable("unshare or systemd-nspawn exited with " + unshare.exitValue()
                         + " before the container booted:\n" + tail(console));
             }
-            // unshare's child is sh, then nspawn; nspawn's child is the container's systemd, once nspawn's own
+            // unshare's child is bash, then nspawn; nspawn's child is the container's systemd, once nspawn's own
             // helper children are gone
             Optional<ProcessHandle> init = unshare.toHandle().children().findFirst().stream()
                     .flatMap(ProcessHandle::children)
@@ -161,8 +190,6 @@ final class SystemdContainer {
             }
             Thread.sleep(200);
         }
-        unshare.destroyForcibly().waitFor();
-        removeCgroups(hostCgroups);
         throw new Unavailable("the container's systemd did not finish booting within " + BOOT_DEADLINE + " (last state: "
                 + state + "):\n" + tail(console));
     }
