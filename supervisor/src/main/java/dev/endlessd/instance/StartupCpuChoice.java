@@ -26,9 +26,7 @@ final class StartupCpuChoice {
     private StartupCpuChoice() {
     }
 
-    /**
-     * The mechanism taken, if any, and in words which and why, as the log and {@code status} say it.
-     */
+    /** The mechanism taken, if any, and in words which and why, as the log and {@code status} say it. */
     record Choice(Optional<StartupPriority> priority, String description) {
     }
 
@@ -36,8 +34,8 @@ final class StartupCpuChoice {
      * @param carried the generations an upgrade carried over, whose cgroups stay
      * @throws StartupException when {@code --startup-cpu=cgroup} was asked for and cannot be had
      */
-    static Choice choose(StartupCpu mode, int steps, long selfPid, Set<Long> carried,
-                                            ScheduledExecutorService timers) throws StartupException {
+    static Choice choose(StartupCpu mode, int steps, long selfPid, Set<Long> carried, ScheduledExecutorService timers)
+            throws StartupException {
         if (mode == StartupCpu.OFF || steps == 0) {
             String why = mode == StartupCpu.OFF ? "--startup-cpu=off" : "--startup-nice=0";
             log.info("new workers start with the serving worker's CPU share ({})", why);
