@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,37 +39,30 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 class SystemdContainerIT {
-    private static final String APP = "/opt/endlessd-it";
-    private static final String DEB = SystemdContainer.STAGED + "/endlessd.deb";
-    private static final String POLICY = "/usr/sbin/policy-rc.d";
-    private static final int CLIENTS = 4;
+    private static final String APP = Operator.APP;
+    private static final String DEB = Operator.DEB;
+    private static final String POLICY = Operator.POLICY;
     private static final Pattern TIME_TO_READY = Pattern.compile("reloaded gen=(\\d+) pid=\\d+ time_to_ready=(\\d+)ms");
 
-    private Path staged;
     private SystemdContainer container;
+    private Operator operator;
     private long started;
 
     @BeforeAll
     void boot(@TempDir Path scratch, @TempDir Path staged) throws Exception {
         started = System.nanoTime();
-        this.staged = staged;
-        Files.copy(BuiltPackages.deb(), staged.resolve("endlessd.deb"));
-        Files.copy(BuiltPackages.sampleApp(), staged.resolve("sample-app.jar"));
-        stageLoadClient();
+        Operator.stage(staged);
         try {
             container = SystemdContainer.boot(scratch, staged, BuiltPackages.buildDirectory().resolve("systemd-container.log"));
+            operator = new Operator(container);
         } catch (SystemdContainer.Unavailable e) {
             // printed as well: a skipped test's reason is otherwise only in the failsafe report
             System.out.println("SystemdContainerIT SKIPPED, the .deb was NOT tested under systemd: " + e.getMessage());
             Assumptions.abort("systemd-nspawn cannot run here: " + e.getMessage());
         }
-        report("container booted in %s (systemd %s)", seconds(container.bootTime()),
+        report("container booted in %s (systemd %s)", Operator.seconds(container.bootTime()),
                 container.succeed("systemctl", "--version").output().lines().findFirst().orElse("?"));
-        container.succeed("install", "-D", "-m", "0644", SystemdContainer.STAGED + "/sample-app.jar", APP + "/sample-app.jar");
-        // The container is a copy of this machine, and image builds install a policy-rc.d that forbids every
-        // service action to maintainer scripts: the tests choose the policy themselves.
-        if (container.exec("test", "-e", POLICY).exitCode() == 0) {
-            container.succeed("rm", POLICY);
+        if (operator.installApp()) {
             report("removed this machine's %s in the container", POLICY);
         }
     }
@@ -79,7 +71,7 @@ class SystemdContainerIT {
     void powerOff() throws Exception {
         if (container != null) {
             container.powerOff();
-            report("whole run, boot and power-off included: %s", seconds(Duration.ofNanos(System.nanoTime() - started)));
+            report("whole run, boot and power-off included: %s", Operator.seconds(Duration.ofNanos(System.nanoTime() - started)));
         }
     }
 
@@ -111,20 +103,20 @@ class SystemdContainerIT {
     @Test
     @Order(3)
     void reloadsUnderLoadFailNoRequestAndKeepThePid() throws Exception {
-        configure("web", 8081, "");
+        operator.configure("web", 8081, "");
         container.succeed("systemctl", "start", "endlessd@web.service");
-        String pid = mainPid("endlessd@web.service");
+        String pid = operator.mainPid("endlessd@web.service");
 
         List<Duration> reloads = new ArrayList<>();
-        LoadRun.Result load = underLoad("endlessd@web.service", 8081, 4, () -> {
+        LoadRun.Result load = operator.underLoad("endlessd@web.service", 8081, 4, () -> {
             for (int i = 0; i < 3; i++) {
-                reloads.add(reload("endlessd@web.service", 0));
+                reloads.add(operator.reload("endlessd@web.service", 0));
             }
         });
 
         assertEquals(0, load.failed(), load::describe);
         assertEquals(List.of("1", "2", "3", "4"), load.generations(), load::describe);
-        assertEquals(pid, mainPid("endlessd@web.service"), "systemd's main pid must not change on reload");
+        assertEquals(pid, operator.mainPid("endlessd@web.service"), "systemd's main pid must not change on reload");
         report("endlessd@web: 3 reloads under load, systemctl reload took %s, time_to_ready %s; %d requests, %d failed",
                 seconds(reloads), timesToReady("endlessd@web.service"),
                 load.requests(), load.failed());
@@ -133,10 +125,10 @@ class SystemdContainerIT {
     @Test
     @Order(4)
     void aFailedReloadExitsOneWhileTheServingWorkerGoesOn() throws Exception {
-        LoadRun.Result load = underLoad("endlessd@web.service", 8081, 1, () -> {
+        LoadRun.Result load = operator.underLoad("endlessd@web.service", 8081, 1, () -> {
             // the sample app exits 1 at start on a config without a greeting
             container.write(APP + "/web.properties", "nogreeting=here\n");
-            reload("endlessd@web.service", 1);
+            operator.reload("endlessd@web.service", 1);
             container.write(APP + "/web.properties", "greeting=web\n");
         });
 
@@ -157,9 +149,9 @@ class SystemdContainerIT {
     @Test
     @Order(5)
     void upgradingThePackageUpgradesRunningInstancesInPlace() throws Exception {
-        String pid = mainPid("endlessd@web.service");
+        String pid = operator.mainPid("endlessd@web.service");
         List<Command.Result> upgrades = new ArrayList<>();
-        LoadRun.Result load = underLoad("endlessd@web.service", 8081, 1, () -> {
+        LoadRun.Result load = operator.underLoad("endlessd@web.service", 8081, 1, () -> {
             // the same version again: dpkg runs the upgrade path (prerm upgrade, postinst configure OLD-VERSION),
             // first with a policy-rc.d that forbids service actions, then without
             container.write(POLICY, "#!/bin/sh\nexit 101\n");
@@ -177,7 +169,7 @@ class SystemdContainerIT {
         assertTrue(upgrade.output().contains("endlessd@web.service upgraded in place"), upgrade::describe);
         assertEquals(List.of("4"), load.generations(), "the worker of gen=4 served throughout: endlessd was upgraded in"
                 + " place, not reloaded (gen=5 was the failed reload): " + load.describe() + "\n" + upgrade.describe());
-        assertEquals(pid, mainPid("endlessd@web.service"), "an upgrade must not restart endlessd");
+        assertEquals(pid, operator.mainPid("endlessd@web.service"), "an upgrade must not restart endlessd");
         report("package upgrade under load: endlessd@web upgraded in place, main pid and worker kept; %d requests,"
                 + " %d failed", load.requests(), load.failed());
     }
@@ -201,25 +193,25 @@ class SystemdContainerIT {
     @Test
     @Order(7)
     void theSocketUnitKeepsEveryConnectionThroughReloadsAndARestart() throws Exception {
-        configure("sock", 0, "");
+        operator.configure("sock", 0, "");
         container.write("/etc/systemd/system/endlessd-socket@sock.socket.d/listen.conf",
                 "[Socket]\nListenStream=\nListenStream=127.0.0.1:8082\n");
         container.succeed("systemctl", "daemon-reload");
         container.succeed("systemctl", "start", "endlessd-socket@sock.socket", "endlessd-socket@sock.service");
-        String socketSince = property("endlessd-socket@sock.socket", "ActiveEnterTimestampMonotonic");
-        String pid = mainPid("endlessd-socket@sock.service");
+        String socketSince = operator.property("endlessd-socket@sock.socket", "ActiveEnterTimestampMonotonic");
+        String pid = operator.mainPid("endlessd-socket@sock.service");
 
         List<Duration> reloads = new ArrayList<>();
         // gen=1, 2 and 3, then gen=1 of the restarted endlessd
-        LoadRun.Result load = underLoad("endlessd-socket@sock.service", 8082, 4, () -> {
-            reloads.add(reload("endlessd-socket@sock.service", 0));
-            reloads.add(reload("endlessd-socket@sock.service", 0));
+        LoadRun.Result load = operator.underLoad("endlessd-socket@sock.service", 8082, 4, () -> {
+            reloads.add(operator.reload("endlessd-socket@sock.service", 0));
+            reloads.add(operator.reload("endlessd-socket@sock.service", 0));
             container.succeed("systemctl", "restart", "endlessd-socket@sock.service");
         });
 
         assertEquals(0, load.failed(), load::describe);
-        assertNotEquals(pid, mainPid("endlessd-socket@sock.service"), "the restart must have replaced endlessd");
-        assertEquals(socketSince, property("endlessd-socket@sock.socket", "ActiveEnterTimestampMonotonic"),
+        assertNotEquals(pid, operator.mainPid("endlessd-socket@sock.service"), "the restart must have replaced endlessd");
+        assertEquals(socketSince, operator.property("endlessd-socket@sock.socket", "ActiveEnterTimestampMonotonic"),
                 "the socket unit must stay up through the service's restart");
         container.succeed("systemctl", "stop", "endlessd-socket@sock.socket", "endlessd-socket@sock.service");
         report("endlessd-socket@sock: 2 reloads (%s) and a service restart under load; %d requests, %d failed",
@@ -229,14 +221,14 @@ class SystemdContainerIT {
     @Test
     @Order(8)
     void workersRunAsAnotherUserReloadUnderSystemd() throws Exception {
-        configure("user", 8083, "--user nobody");
+        operator.configure("user", 8083, "--user nobody");
         container.succeed("systemctl", "start", "endlessd@user.service");
 
         List<Duration> reloads = new ArrayList<>();
-        LoadRun.Result load = underLoad("endlessd@user.service", 8083, 3, () -> {
+        LoadRun.Result load = operator.underLoad("endlessd@user.service", 8083, 3, () -> {
             // each ExecReload= makes systemd apply RuntimeDirectoryMode= again
-            reloads.add(reload("endlessd@user.service", 0));
-            reloads.add(reload("endlessd@user.service", 0));
+            reloads.add(operator.reload("endlessd@user.service", 0));
+            reloads.add(operator.reload("endlessd@user.service", 0));
         });
 
         assertEquals(0, load.failed(), load::describe);
@@ -270,62 +262,12 @@ class SystemdContainerIT {
 
         container.succeed("dpkg", "--purge", "endlessd");
         assertAll(
-                () -> assertFalse(exists("/etc/systemd/system/multi-user.target.wants/endlessd@web.service"),
+                () -> assertFalse(operator.exists("/etc/systemd/system/multi-user.target.wants/endlessd@web.service"),
                         "the enablement link of the removed template"),
-                () -> assertFalse(exists("/run/endlessd"), "/run/endlessd"),
-                () -> assertFalse(exists("/var/lib/endlessd/web"), "an empty state directory"),
-                () -> assertTrue(exists("/var/lib/endlessd/user/data"), "the applications' data stays"),
-                () -> assertTrue(exists("/etc/endlessd/web.conf"), "the operator's configuration stays"));
-    }
-
-    /** /etc/endlessd/NAME.conf running the sample app (with {@code port} 0: no --listen) and its config. */
-    private void configure(String name, int port, String options) throws IOException, InterruptedException {
-        container.write(APP + "/" + name + ".properties", "greeting=" + name + "\n");
-        container.write("/etc/endlessd/" + name + ".conf", String.join("\n",
-                "# as example.conf says: setup steps in sh -c, the server exec'd",
-                "ENDLESSD_CMD=\"sh -c 'cd " + APP + " && exec java -jar sample-app.jar --config " + name + ".properties --warm-up 0'\"",
-                port == 0 ? "" : "ENDLESSD_LISTEN=\"--listen http=127.0.0.1:" + port + "\"",
-                "ENDLESSD_OPTIONS=\"" + options + "\"",
-                ""));
-    }
-
-    /**
-     * What the load client counted while {@code action} ran, and until {@code workers} workers had
-     * answered; a failure comes with the journal of {@code unit}.
-     */
-    private LoadRun.Result underLoad(String unit, int port, int workers, Action action) throws Exception {
-        try (LoadRun run = LoadRun.start(container, port, CLIENTS)) {
-            run.await("serving");
-            action.run();
-            run.awaitWorkers(workers);
-            return run.finish();
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\n" + journalTail(unit), e);
-        }
-    }
-
-    /** Steps a test takes in the container while the load runs. */
-    @FunctionalInterface
-    private interface Action {
-        void run() throws Exception;
-    }
-
-    /** {@code systemctl reload UNIT}, asserting its exit status; returns how long it took. */
-    private Duration reload(String unit, int expectedExit) throws IOException, InterruptedException {
-        long start = System.nanoTime();
-        Command.Result reload = container.exec("systemctl", "reload", unit);
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertEquals(expectedExit, reload.exitCode(), () -> reload.describe() + "\n"
-                + journalTail(unit));
-        return took;
-    }
-
-    private String journalTail(String unit) {
-        try {
-            return container.exec("journalctl", "--no-pager", "-n", "40", "-u", unit).output();
-        } catch (IOException | InterruptedException e) {
-            return "(journal unavailable: " + e + ")";
-        }
+                () -> assertFalse(operator.exists("/run/endlessd"), "/run/endlessd"),
+                () -> assertFalse(operator.exists("/var/lib/endlessd/web"), "an empty state directory"),
+                () -> assertTrue(operator.exists("/var/lib/endlessd/user/data"), "the applications' data stays"),
+                () -> assertTrue(operator.exists("/etc/endlessd/web.conf"), "the operator's configuration stays"));
     }
 
     /** The time_to_ready of each successful reload, as endlessd reload printed it into the unit's journal. */
@@ -338,38 +280,8 @@ class SystemdContainerIT {
         return times;
     }
 
-    private String mainPid(String unit) throws IOException, InterruptedException {
-        String pid = property(unit, "MainPID");
-        assertNotEquals("0", pid, unit + " has no main process");
-        return pid;
-    }
-
-    private String property(String unit, String name) throws IOException, InterruptedException {
-        return container.succeed("systemctl", "show", "--value", "--property=" + name, unit).output().strip();
-    }
-
-    private boolean exists(String path) throws IOException, InterruptedException {
-        return container.exec("test", "-e", path).exitCode() == 0;
-    }
-
-    /** The load client's classes, for the container's java: the JDK alone, nothing else of the tests. */
-    private void stageLoadClient() throws Exception {
-        Path classes = Path.of(LoadClient.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path relative = Path.of(LoadClient.class.getPackageName().replace('.', '/'));
-        Path to = Files.createDirectories(staged.resolve("classes").resolve(relative));
-        try (Stream<Path> files = Files.list(classes.resolve(relative))) {
-            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(LoadClient.class.getSimpleName())).toList()) {
-                Files.copy(file, to.resolve(file.getFileName()));
-            }
-        }
-    }
-
-    private static String seconds(Duration duration) {
-        return String.format("%.1f s", duration.toMillis() / 1000.0);
-    }
-
     private static List<String> seconds(List<Duration> durations) {
-        return durations.stream().map(SystemdContainerIT::seconds).toList();
+        return durations.stream().map(Operator::seconds).toList();
     }
 
     private static void report(String format, Object... arguments) {

@@ -16,6 +16,11 @@ import java.util.function.Predicate;
  * hierarchy, also when the {@code cpu} controller sits on a v1 hierarchy (a "hybrid" layout: the unit
  * then has the same path there). Without that mark only an explicit {@code --startup-cpu=cgroup} uses
  * the cgroup.
+ *
+ * <p>In a hybrid layout the mark alone is not enough: systemd marks the unit's cgroup2 directory even
+ * when it made the unit no cgroup in the v1 {@code cpu} hierarchy (measured with systemd 252 in
+ * {@code systemd-nspawn}, which mounts the v1 controllers read-only), and endlessd is then in a cpu
+ * cgroup shared with others, or in the container's root.
  */
 public final class Delegation {
     /** The leaf endlessd moves itself into on cgroup v2, where a cgroup with children may hold no process. */
@@ -59,6 +64,14 @@ public final class Delegation {
             markedDirectory = Optional.of(cgroup.directory());
         } else {
             return Found.none("no cgroup hierarchy with the cpu controller is mounted");
+        }
+        Optional<Path> unifiedDirectory = mounts.unified().flatMap(mount -> unified.map(own -> under(mount, own)));
+        if (cgroup.version() == CpuCgroup.Version.V1 && markedDirectory.isEmpty() && !explicit
+                && unified.filter(own -> !own.equals("/")).isPresent() && unifiedDirectory.filter(delegated).isPresent()) {
+            return Found.none("its cgroup " + unifiedDirectory.get() + " is delegated to it, but in the cpu controller's"
+                    + " cgroup v1 hierarchy it is in " + cgroup.directory() + ", not in a cgroup of its unit: systemd made"
+                    + " the unit no cpu cgroup (it manages cpu on cgroup v1 only where it can write the cpu and cpuacct"
+                    + " hierarchies; a container's are often read-only)");
         }
         if (path.equals("/")) {
             return Found.none("endlessd runs in the root cgroup, which belongs to the host, not to endlessd (start it"

@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param name          the instance's {@code --name}
  * @param controlSocket where the control server listens
  * @param lastUpgrade   the upgrade that started the running code; empty when it ran from the start
- * @param startupCpu    how a starting worker gets less CPU ({@code --startup-cpu}), in words
+ * @param startupCpu    how a starting worker gets less CPU ({@code --startup-cpu}) and why, in words
  */
 public record DaemonInfo(String name, String version, long pid, Instant startedAt, Path controlSocket,
                          List<Listener> listeners, Optional<LastUpgrade> lastUpgrade, String startupCpu) {

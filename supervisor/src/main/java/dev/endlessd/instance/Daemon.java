@@ -150,9 +150,10 @@ public final class Daemon {
                       int ownJar) throws StartupException {
         EventLoop loop = group.next();
         SupervisorThread thread = new SupervisorThread(loop);
-        Optional<StartupPriority> priority = StartupCpuChoice.choose(config.startupCpu(), config.startupNice(), pid,
+        StartupCpuChoice.Choice startupCpu = StartupCpuChoice.choose(config.startupCpu(), config.startupNice(), pid,
                 handoff.map(state -> state.supervision().workers().stream().map(Handoff.CarriedWorker::generation)
                         .collect(Collectors.toSet())).orElse(Set.of()), loop);
+        Optional<StartupPriority> priority = startupCpu.priority();
         ExecWrapper wrapper = execWrapper(priority);
         config.user().ifPresent(user -> log.info("workers run as user {} (uid {}, gid {}) with {}", user.name(), user.uid(),
                 user.gid(), UserEnvironment.describe(user, environment)));
@@ -187,7 +188,7 @@ public final class Daemon {
                         state.writtenBy(), state.upgrades(), Duration.between(state.upgradedAt(), Instant.now()),
                         cameBack));
                 DaemonInfo info = new DaemonInfo(config.serviceName(), version, pid, startedAt, files.controlSocket(),
-                        listeners, upgraded, priority.map(StartupPriority::describe).orElse("off"));
+                        listeners, upgraded, startupCpu.description());
                 // The point of no return: a failure until here goes back to the previous code, which takes the
                 // workers over (nothing above reaped, answered or removed anything it needs); from here on, this
                 // code takes them over and answers for it.

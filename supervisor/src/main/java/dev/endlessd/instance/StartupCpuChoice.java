@@ -26,16 +26,20 @@ final class StartupCpuChoice {
     private StartupCpuChoice() {
     }
 
+    /** The mechanism taken, if any, and in words which and why, as the log and {@code status} say it. */
+    record Choice(Optional<StartupPriority> priority, String description) {
+    }
+
     /**
      * @param carried the generations an upgrade carried over, whose cgroups stay
      * @throws StartupException when {@code --startup-cpu=cgroup} was asked for and cannot be had
      */
-    static Optional<StartupPriority> choose(StartupCpu mode, int steps, long selfPid, Set<Long> carried,
-                                            ScheduledExecutorService timers) throws StartupException {
+    static Choice choose(StartupCpu mode, int steps, long selfPid, Set<Long> carried, ScheduledExecutorService timers)
+            throws StartupException {
         if (mode == StartupCpu.OFF || steps == 0) {
-            log.info("new workers start with the serving worker's CPU share ({})",
-                    mode == StartupCpu.OFF ? "--startup-cpu=off" : "--startup-nice=0");
-            return Optional.empty();
+            String why = mode == StartupCpu.OFF ? "--startup-cpu=off" : "--startup-nice=0";
+            log.info("new workers start with the serving worker's CPU share ({})", why);
+            return new Choice(Optional.empty(), "off (" + why + ")");
         }
         String noCgroup = "";
         if (mode != StartupCpu.NICE) {
@@ -46,9 +50,7 @@ final class StartupCpuChoice {
                 }
                 StartupPriority cgroups = StartupPriority.cgroups(GenerationCgroups.open(found.cgroup().get(), selfPid),
                         steps, carried, timers);
-                log.info("new workers start with less CPU: {} (--startup-cpu={}: {})", cgroups.describe(), mode,
-                        found.why());
-                return Optional.of(cgroups);
+                return chosen(cgroups, "--startup-cpu=" + mode + ": " + found.why());
             } catch (IOException e) {
                 if (mode == StartupCpu.CGROUP) {
                     throw new StartupException("--startup-cpu=cgroup: " + e.getMessage()
@@ -57,9 +59,13 @@ final class StartupCpuChoice {
                 noCgroup = ", as no cgroup can be used: " + e.getMessage();
             }
         }
-        StartupPriority nice = StartupPriority.nice(steps, Posix.niceness(), timers);
-        log.info("new workers start with less CPU: {} (--startup-cpu={}{})", nice.describe(), mode, noCgroup);
-        return Optional.of(nice);
+        return chosen(StartupPriority.nice(steps, Posix.niceness(), timers), "--startup-cpu=" + mode + noCgroup);
+    }
+
+    private static Choice chosen(StartupPriority priority, String why) {
+        String description = priority.describe() + " (" + why + ")";
+        log.info("new workers start with less CPU: {}", description);
+        return new Choice(Optional.of(priority), description);
     }
 
     private static Delegation.Found find(boolean explicit) {

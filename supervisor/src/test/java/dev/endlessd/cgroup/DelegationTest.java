@@ -79,6 +79,26 @@ class DelegationTest {
     }
 
     @Test
+    void onAHybridLayoutAMarkIsNotEnoughWhenSystemdMadeTheUnitNoCpuCgroup() {
+        // systemd 252 in systemd-nspawn, whose v1 controllers are read-only: the service's cgroup2 directory is
+        // marked, and the service is in the container's root of the cpu hierarchy, or in its slice's cpu cgroup
+        Path marked = Path.of("/sys/fs/cgroup/unified/system.slice/shop.service");
+        for (String cpu : List.of("/", "/system.slice")) {
+            ProcCgroup self = ProcCgroup.parse("1:cpu:" + cpu + "\n0::/system.slice/shop.service\n");
+            Delegation.Found found = Delegation.find(self, CgroupMounts.parse(HYBRID_MOUNTS), false,
+                    Set.of(marked)::contains);
+            assertEquals(Optional.empty(), found.cgroup(), found.why());
+            assertTrue(found.why().contains(marked + " is delegated to it, but in the cpu controller's cgroup v1"
+                    + " hierarchy it is in " + Path.of("/sys/fs/cgroup/cpu" + cpu) + ", not in a cgroup of its unit"),
+                    found.why());
+        }
+        Delegation.Found explicit = Delegation.find(ProcCgroup.parse("1:cpu:/system.slice\n0::/system.slice/shop.service\n"),
+                CgroupMounts.parse(HYBRID_MOUNTS), true, Set.of(marked)::contains);
+        assertEquals(Optional.of(Path.of("/sys/fs/cgroup/cpu/system.slice")), explicit.cgroup().map(CpuCgroup::directory),
+                "--startup-cpu=cgroup takes the cpu cgroup it is in, as without a mark");
+    }
+
+    @Test
     void anUnmarkedCgroupIsUsedOnlyWhenAskedFor() {
         ProcCgroup self = ProcCgroup.parse("0::/user.slice/session-3.scope\n");
         Delegation.Found auto = Delegation.find(self, CgroupMounts.parse(UNIFIED_MOUNTS), false, path -> false);
