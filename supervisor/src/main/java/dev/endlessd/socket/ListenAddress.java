@@ -25,6 +25,16 @@ public sealed interface ListenAddress permits ListenAddress.Tcp, ListenAddress.U
             }
             return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Tcp tcp && port == tcp.port && java.util.Objects.equals(host, tcp.host);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * java.util.Objects.hashCode(host) + port;
+        }
     }
 
     /** Unix stream socket; {@link #MAX_PATH_BYTES} is the kernel's {@code sun_path} limit. */
@@ -39,6 +49,16 @@ public sealed interface ListenAddress permits ListenAddress.Tcp, ListenAddress.U
         @Override
         public String toString() {
             return "unix:" + path;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Unix unix && path.equals(unix.path);
+        }
+
+        @Override
+        public int hashCode() {
+            return path.hashCode();
         }
     }
 
